@@ -46,7 +46,7 @@ export const determinismRules = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'conformance/rust/target/**', 'conformance/python/**', 'counterexamples/**', 'evidence/**'] },
+  { ignores: ['node_modules/**', 'scratch/**', 'dist/**', 'conformance/rust/target/**', 'conformance/python/**', 'counterexamples/**', 'evidence/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,0 +1,43 @@
+//! §2 tagged hashing: `H(tag, value) = SHA-256(utf8(tag) || 0x00 || canonical(value))`.
+
+use crate::canonical::{self, CanonicalError};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+pub const TAGS: [&str; 11] = [
+    "qfs/v13/genesis",
+    "qfs/v13/state",
+    "qfs/v13/action",
+    "qfs/v13/proposal",
+    "qfs/v13/vote",
+    "qfs/v13/epoch",
+    "qfs/v13/governance",
+    "qfs/v13/oracle",
+    "qfs/v13/validator",
+    "qfs/v13/manifest",
+    "qfs/v13/counterexample",
+];
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HashError {
+    /// Only the spec's tags exist; refusing others catches a misspelt tag before it forks a hash.
+    UnknownTag(String),
+    Canonical(CanonicalError),
+}
+
+pub fn digest(tag: &str, value: &Value) -> Result<[u8; 32], HashError> {
+    if !TAGS.contains(&tag) {
+        return Err(HashError::UnknownTag(tag.to_string()));
+    }
+    let body = canonical::encode(value).map_err(HashError::Canonical)?;
+    let mut h = Sha256::new();
+    h.update(tag.as_bytes());
+    h.update([0u8]);
+    h.update(body.as_bytes());
+    Ok(h.finalize().into())
+}
+
+/// The digest as lowercase hex.
+pub fn h(tag: &str, value: &Value) -> Result<String, HashError> {
+    digest(tag, value).map(hex::encode)
+}

@@ -1,0 +1,251 @@
+/**
+ * Conformance vectors (SPEC §13), produced by the TypeScript reference. `npm run vectors` writes
+ * them to conformance/vectors/; a test fails when the committed files differ from what this
+ * produces. Every integer is a decimal string; documents are plain JSON values.
+ */
+import { canonicalString, type Encodable, type Json } from '../src/canonical.ts';
+import { checkSigned, checkUnsigned, floorDiv, LIMIT, MathViolation, median, mulDiv, SCALE } from '../src/certified-math.ts';
+import { defaultGenesis, devLabel } from '../src/default-genesis.ts';
+import { QfsError } from '../src/errors.ts';
+import { certify, signGenesis, type FounderSignature } from '../src/founders.ts';
+import { genesisHash, validateGenesis } from '../src/genesis.ts';
+import { taggedHashHex, TAGS, toHex, sha256 } from '../src/hashing.ts';
+import { devKey, devSeed, signDigest, verifyDigest } from '../src/signatures.ts';
+import { applyPatch, type Patch } from './patch.ts';
+
+type Vectors = Record<string, unknown>;
+const s = (x: bigint) => x.toString();
+
+function mathVectors(): Vectors {
+  const cases: unknown[] = [];
+  const run = (op: string, args: bigint[], f: () => bigint) => {
+    try {
+      cases.push({ op, args: args.map(s), result: s(f()) });
+    } catch (e) {
+      if (!(e instanceof MathViolation)) throw e;
+      cases.push({ op, args: args.map(s), error: { code: e.code, reason: e.reason } });
+    }
+  };
+  const M = LIMIT - 1n;
+  const mulDivArgs: [bigint, bigint, bigint][] = [
+    [0n, 0n, 1n], [1n, 1n, 1n], [7n, 3n, 2n], [10n, 10n, 3n], [SCALE, SCALE, SCALE], [3n * SCALE, SCALE, 2n * SCALE],
+    [M, 1n, 1n], [M, M, M], [M, 2n, 2n], [M, 3n, 2n], [2n ** 126n, 2n, 1n], [2n ** 126n, 2n, 2n], [M, M, M - 1n],
+    [123456789012345678901234567890n, 987654321098765432109876543210n, 2n ** 100n + 7n],
+    [-1n, 1n, 1n], [1n, -1n, 1n], [1n, 1n, 0n], [1n, 1n, -1n], [LIMIT, 1n, 1n], [1n, LIMIT, 1n], [1n, 1n, LIMIT], [0n, 5n, 0n],
+  ];
+  for (const a of mulDivArgs) run('mulDiv', a, () => mulDiv(...a));
+  const floorArgs: [bigint, bigint][] = [[0n, 1n], [7n, 2n], [M, 1n], [M, M], [M, 2n], [5n, 0n], [-1n, 3n], [-7n, 2n], [1n, -2n], [LIMIT, 1n], [1n, LIMIT]];
+  for (const a of floorArgs) run('floorDiv', a, () => floorDiv(...a));
+  const medians: bigint[][] = [[5n], [2n, 1n], [3n, 1n, 2n], [4n, 1n, 3n, 2n], [7n, 7n, 1n, 9n, 9n, 0n], [-3n, 5n, -1n], []];
+  for (const xs of medians) run('median', xs, () => median(xs));
+  for (const x of [0n, M, LIMIT, -1n]) run('checkUnsigned', [x], () => checkUnsigned(x));
+  for (const x of [-LIMIT, -LIMIT - 1n, M, LIMIT, 0n]) run('checkSigned', [x], () => checkSigned(x));
+  return { format: 'qfs-vectors/1', section: '§1 CertifiedMath', cases };
+}
+
+function canonicalVectors(): Vectors {
+  const encode: { name: string; input: Json }[] = [
+    { name: 'empty object', input: {} },
+    { name: 'sorted keys', input: { b: '1', a: ['2', null, true, false], c: { z: 'x', a: '' } } },
+    { name: 'escapes', input: { s: 'quote " backslash \\ nl \n tab \t cr \r bs \b ff \f ctl \u0001 \u001f del \u007f' } },
+    { name: 'non-ascii', input: { s: 'ψ-field ΔCHR 日本 😀' } },
+    { name: 'key order by code unit', input: { a_b: '1', a0: '2', a: '3', ab: '4', _: '5', z9: '6' } },
+    { name: 'nested arrays', input: [[], [[]], [{}], ['0', '-1', '340282366920938463463374607431768211455']] },
+  ];
+  const parse: { name: string; text: string }[] = [
+    { name: 'canonical', text: '{"a":"1","b":[true,null]}' },
+    { name: 'whitespace', text: '{"a": "1"}' },
+    { name: 'unsorted keys', text: '{"b":"1","a":"2"}' },
+    { name: 'duplicate key', text: '{"a":"1","a":"1"}' },
+    { name: 'json number', text: '{"a":1}' },
+    { name: 'float', text: '{"a":1.5}' },
+    { name: 'escaped slash', text: '{"a":"\\/"}' },
+    { name: 'unicode escape of printable', text: '{"a":"\\u0041"}' },
+    { name: 'upper-case escape', text: '{"a":"\\u001F"}' },
+    { name: 'lower-case escape', text: '{"a":"\\u001f"}' },
+    { name: 'trailing newline', text: '{"a":"1"}\n' },
+    { name: 'bad key', text: '{"A":"1"}' },
+    { name: 'empty key', text: '{"":"1"}' },
+    { name: 'top-level string', text: '"x"' },
+    { name: 'not json', text: '{' },
+  ];
+  return {
+    format: 'qfs-vectors/1',
+    section: '§2 canonical encoding',
+    encode: encode.map((c) => ({ ...c, canonical: canonicalString(c.input) })),
+    parse: parse.map((c) => {
+      let canonical = true;
+      try {
+        if (canonicalString(JSON.parse(c.text) as Encodable) !== c.text) canonical = false;
+        if (/[0-9]/.test(JSON.stringify(JSON.parse(c.text), (_k, v) => (typeof v === 'number' ? '#' : v)).replace(/[^#]/g, ''))) canonical = false;
+      } catch (e) {
+        if (!(e instanceof QfsError) && !(e instanceof SyntaxError)) throw e;
+        canonical = false;
+      }
+      return { ...c, canonical };
+    }),
+  };
+}
+
+function hashVectors(): Vectors {
+  const values: Json[] = [{}, { a: '1' }, ['x', null, true], 'ψ', { epoch: '1', nodes: [{ id: '0', chr: '1000000000000000000' }] }];
+  const cases = [];
+  for (const tag of TAGS) for (const value of values) cases.push({ tag, value, digest: taggedHashHex(tag, value) });
+  return { format: 'qfs-vectors/1', section: '§2 tagged hashing', cases };
+}
+
+function signatureVectors(): Vectors {
+  const labels = [devLabel.founder(0), devLabel.founder(1), devLabel.shard(0), devLabel.oracle, devLabel.evidence];
+  const keys = labels.map((label) => {
+    const k = devKey(label);
+    return { label, seed: toHex(devSeed(label)), public_key: toHex(k.publicKey), public_key_sha256: toHex(sha256(k.publicKey)) };
+  });
+  const digest = sha256('qfs conformance message');
+  const f0 = devKey(devLabel.founder(0));
+  const f1 = devKey(devLabel.founder(1));
+  const sig = signDigest('qfs/v13/genesis', digest, f0.secretKey);
+  const flipped = new Uint8Array(sig);
+  flipped[0] = (flipped[0]! + 1) & 255;
+  const cases = [
+    { name: 'valid', tag: 'qfs/v13/genesis', digest: toHex(digest), key: devLabel.founder(0), signature: toHex(sig) },
+    { name: 'other tag', tag: 'qfs/v13/governance', digest: toHex(digest), key: devLabel.founder(0), signature: toHex(sig) },
+    { name: 'other key', tag: 'qfs/v13/genesis', digest: toHex(digest), key: devLabel.founder(1), signature: toHex(sig) },
+    { name: 'flipped byte', tag: 'qfs/v13/genesis', digest: toHex(digest), key: devLabel.founder(0), signature: toHex(flipped) },
+    {
+      name: 'founder 1 on governance',
+      tag: 'qfs/v13/governance',
+      digest: toHex(digest),
+      key: devLabel.founder(1),
+      signature: toHex(signDigest('qfs/v13/governance', digest, f1.secretKey)),
+    },
+  ].map((c) => ({
+    ...c,
+    valid: verifyDigest(c.tag as 'qfs/v13/genesis', digest, Uint8Array.from(Buffer.from(c.signature, 'hex')), devKey(c.key).publicKey),
+  }));
+  return { format: 'qfs-vectors/1', section: '§2 ML-DSA-87 (development keys: seeds are published, never use them for real)', keys, cases };
+}
+
+function genesisVectors(): Vectors {
+  const g = defaultGenesis();
+  const doc = JSON.parse(canonicalString(g as never)) as Json;
+  const G = genesisHash(g);
+  const cases = genesisCases(doc).map(({ name, patch }) => {
+    const r = validateGenesis(applyPatch(doc, patch));
+    return r.ok ? { name, patch, hash: genesisHash(r.value) } : { name, patch, error: { code: r.error.code, field: r.error.field } };
+  });
+  const sigs: FounderSignature[] = [0n, 1n, 2n].map((id) => signGenesis(G, id, devKey(devLabel.founder(id)).secretKey));
+  const certCases = [
+    { name: 'all three', signatures: sigs },
+    { name: 'two', signatures: [sigs[0]!, sigs[2]!] },
+    { name: 'one', signatures: [sigs[1]!] },
+    { name: 'one twice', signatures: [sigs[1]!, sigs[1]!] },
+    { name: 'wrong founder id', signatures: [sigs[0]!, { founder: 2n, signature: sigs[1]!.signature }] },
+    { name: 'unknown founder', signatures: [sigs[0]!, { founder: 9n, signature: sigs[1]!.signature }] },
+  ].map((c) => {
+    const r = certify(g, G, c.signatures);
+    return {
+      name: c.name,
+      signatures: c.signatures.map((x) => ({ founder: s(x.founder), signature: x.signature })),
+      signers: r.signers.map(s),
+      certified: r.certified,
+    };
+  });
+  return { format: 'qfs-vectors/1', section: '§3 genesis', default: { genesis: doc, hash: G }, cases, certification: certCases };
+}
+
+/** Mutations of the default genesis: every check of §3 in order, each side of every bound. */
+export function genesisCases(doc: Json): { name: string; patch: Patch }[] {
+  const d = doc as { nodes: { chr: string }[]; edges: string[][] };
+  const set = (path: (string | number)[], value: Json): Patch[number] => ({ op: 'set', path, value });
+  const del = (path: (string | number)[]): Patch[number] => ({ op: 'delete', path });
+  const c = (k: string, v: bigint | string) => set(['constants', k], typeof v === 'string' ? v : s(v));
+  const cases: { name: string; patch: Patch }[] = [{ name: 'default', patch: [] }];
+  const add = (name: string, ...patch: Patch) => cases.push({ name, patch });
+  const bounds: [string, bigint | undefined, bigint | undefined][] = [
+    ['a_max', 1n, 64n], ['base', 1n, SCALE], ['delta_max', 10n ** 16n, SCALE], ['epsilon_sync', 1n, undefined],
+    ['delta_curl', 0n, 10n ** 16n], ['kappa', 1n, SCALE], ['flow_rate', 1n, SCALE / 2n], ['penalty_rate', 0n, SCALE],
+    ['align_tol', 0n, LIMIT - 1n], ['res_rate', 0n, SCALE], ['res_cap_ratio', 1n, 100n * SCALE], ['psy_rate', 0n, SCALE],
+    ['release_rate', 1n, SCALE / 10n], ['node_commission', 0n, SCALE], ['oracle_window', 0n, 16n], ['halt_epochs', 1n, 64n],
+    ['blacklist_after', 1n, 16n],
+  ];
+  for (const [k, lo, hi] of bounds) {
+    if (lo !== undefined) {
+      // EPSILON_SYNC bounds DELTA_CURL from above: lower it too, so the case is valid.
+      add(`${k} at its lower bound`, c(k, lo), ...(k === 'epsilon_sync' ? [c('delta_curl', 0n)] : []));
+      add(`${k} below its lower bound`, c(k, lo - 1n));
+    }
+    if (hi !== undefined) {
+      add(`${k} at its upper bound`, c(k, hi));
+      add(`${k} above its upper bound`, c(k, hi + 1n));
+    }
+  }
+  add('epsilon_sync above delta_max', c('epsilon_sync', 2n * 10n ** 17n));
+  add('epsilon_sync out of range', c('epsilon_sync', LIMIT), c('delta_max', SCALE));
+  add('constant -1 is a bound error', c('a_max', '-1'));
+  add('constant not canonical', c('a_max', '016'));
+  add('constant missing', del(['constants', 'a_max']));
+  add('extra top-level key', set(['extra'], '1'));
+  add('missing top-level key', del(['threshold']));
+  add('wrong version', set(['version'], 'QFS-V13-P2'));
+  add('empty chain id', set(['chain_id'], ''));
+  add('group not sorted', set(['groups', 0], ['1', '0', '2', '3']));
+  add('groups out of order', set(['groups'], [['4', '5', '6', '7'], ['0', '1', '2', '3']]));
+  add('empty group', set(['groups'], [['0', '1', '2', '3'], [], ['4', '5', '6', '7']]));
+  add('shard in no group', set(['groups'], [['0', '1', '2', '3'], ['4', '5', '6']]));
+  add('shard in two groups', set(['groups'], [['0', '1', '2', '3'], ['3', '4', '5', '6', '7']]));
+  add('group names a missing shard', set(['groups', 1], ['4', '5', '6', '7', '99']));
+  add('shard id out of range', set(['shards', 7, 'id'], s(2n ** 63n)));
+  add('shard key upper-case', set(['shards', 0, 'key'], 'AB'));
+  add('node extra key', set(['nodes', 3, 'extra'], '1'));
+  add('node id negative', set(['nodes', 0, 'id'], '-1'));
+  add('nodes out of order', set(['nodes', 1, 'id'], '0'));
+  add('node shard missing', set(['nodes', 2, 'shard'], '42'));
+  add('node balance not an integer', set(['nodes', 3, 'chr'], '1.5'));
+  add('user ids not sorted', set(['nodes', 1, 'users', 1, 'id'], '1000'));
+  add('user id on two nodes', set(['nodes', 2, 'users', 0, 'id'], '1001'));
+  add('edge self-loop', set(['edges', 0], ['1', '1']));
+  add('edge reversed', set(['edges', 0], ['1', '0']));
+  add('edge not a pair', set(['edges', 0], ['0', '1', '2']));
+  add('edge duplicate', set(['edges', 1], ['0', '1']));
+  const lastEdge = d.edges.length - 1;
+  add('edge to a missing node', set(['edges', lastEdge], [d.edges[lastEdge]![0]!, '999']));
+  add('threshold too low', set(['threshold'], '1'));
+  add('threshold above N', set(['threshold'], '4'));
+  add('no founders', set(['founders'], []), set(['threshold'], '0'));
+  add('founder key equals a shard key', { op: 'copy', from: ['shards', 0, 'key'], path: ['founders', 0, 'key'] });
+  add('oracle key equals a founder key', { op: 'copy', from: ['founders', 1, 'key'], path: ['oracle_key'] });
+  add('dis above SCALE', set(['nodes', 5, 'dis'], s(SCALE + 1n)));
+  add('dis negative', set(['nodes', 5, 'dis'], '-1'));
+  add('negative flx', set(['nodes', 6, 'flx'], '-1'));
+  add('chr out of range', set(['nodes', 6, 'chr'], s(LIMIT)));
+  add('atr below stake', set(['nodes', 1, 'atr'], '0'));
+  add('weight zero', set(['nodes', 0, 'users', 0, 'weight'], '0'));
+  add('weight 2^64', set(['nodes', 0, 'users', 0, 'weight'], s(2n ** 64n)));
+  add('weight sum 2^64', set(['nodes', 1, 'users', 0, 'weight'], s(2n ** 63n)), set(['nodes', 1, 'users', 1, 'weight'], s(2n ** 63n)));
+  add('treasury negative', set(['treasury'], '-1'));
+  add('treasury out of range', set(['treasury'], s(LIMIT)));
+  add('CHR supply above 2^89', set(['nodes', 0, 'chr'], s(2n ** 89n)));
+  const others = d.nodes.slice(1).reduce((a, n) => a + BigInt(n.chr), 0n);
+  add('CHR supply at 2^89', set(['nodes', 0, 'chr'], s(2n ** 89n - others)));
+  add('FLX + ATR above 2^90', set(['treasury'], s(2n ** 90n)));
+  add('PSY above 2^100', set(['nodes', 0, 'psy'], s(2n ** 100n + 1n)));
+  add('RES above 2^100', set(['nodes', 0, 'res'], s(2n ** 100n + 1n)));
+  add('zero CHR', ...d.nodes.map((_, i) => set(['nodes', i, 'chr'], '0')));
+  add('chain id changed', set(['chain_id'], 'another-chain'));
+  add('one balance changed', set(['nodes', 10, 'flx'], '1'));
+  add('no edges', set(['edges'], []));
+  return cases;
+}
+
+export function buildVectors(): Record<string, Vectors> {
+  return {
+    'math.json': mathVectors(),
+    'canonical.json': canonicalVectors(),
+    'hash.json': hashVectors(),
+    'signatures.json': signatureVectors(),
+    'genesis.json': genesisVectors(),
+  };
+}
+
+/** The text of a vector file: pretty JSON (vectors are read by people too), newline-terminated. */
+export const vectorText = (v: Vectors): string => `${JSON.stringify(v, null, 1)}\n`;

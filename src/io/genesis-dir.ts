@@ -1,0 +1,84 @@
+/**
+ * A genesis directory: `genesis.json` (canonical), `genesis_hash.sha256` (hex + newline) and
+ * `genesis_signatures.json` ({ genesis, signatures }). Reading one checks each file against the
+ * others; every fault is a coded error naming the file and field.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalString, type Json } from '../canonical.ts';
+import { QfsError } from '../errors.ts';
+import { certify, readSignatureFile, type Certification, type FounderSignature } from '../founders.ts';
+import { genesisHash, validateGenesis, type Genesis } from '../genesis.ts';
+import { readBytes, readCanonicalFile, writeFileAtomic } from './files.ts';
+
+export const GENESIS_FILE = 'genesis.json';
+export const HASH_FILE = 'genesis_hash.sha256';
+export const SIGNATURES_FILE = 'genesis_signatures.json';
+
+export interface GenesisDir {
+  readonly doc: Json;
+  readonly genesis: Genesis;
+  readonly hash: string;
+  readonly signatures: readonly FounderSignature[];
+  readonly certification: Certification;
+}
+
+/** Writes the three files (each atomically; the signatures last, so a crash leaves no certified half). */
+export function writeGenesisDir(dir: string, genesis: Genesis, signatures: readonly FounderSignature[]): string {
+  const hash = genesisHash(genesis);
+  writeFileAtomic(join(dir, GENESIS_FILE), canonicalString(genesis as never));
+  writeFileAtomic(join(dir, HASH_FILE), `${hash}\n`);
+  writeSignatures(dir, hash, signatures);
+  return hash;
+}
+
+export function writeSignatures(dir: string, hash: string, signatures: readonly FounderSignature[]): void {
+  const sorted = [...signatures].sort((a, b) => (a.founder !== b.founder ? (a.founder < b.founder ? -1 : 1) : a.signature < b.signature ? -1 : 1));
+  writeFileAtomic(join(dir, SIGNATURES_FILE), canonicalString({ genesis: hash, signatures: sorted as never }));
+}
+
+/** Reads and cross-checks a genesis directory; throws the first fault as a QfsError. */
+export function readGenesisDir(dir: string): GenesisDir {
+  if (!existsSync(dir)) throw new QfsError('E_IO', dir, 'no such directory');
+  const path = join(dir, GENESIS_FILE);
+  const doc = readCanonicalFile(path);
+  const v = validateGenesis(doc);
+  if (!v.ok) throw new QfsError(v.error.code, v.error.field, `${path}: ${v.error.message}`);
+  const hash = genesisHash(v.value);
+  const hashText = new TextDecoder().decode(readBytes(join(dir, HASH_FILE)));
+  if (hashText !== `${hash}\n`) {
+    throw new QfsError(
+      'E_SIGNATURES',
+      HASH_FILE,
+      `${join(dir, HASH_FILE)} says ${hashText.trim() || '(empty)'} but ${path} hashes to ${hash}: genesis.json was changed after it was hashed`,
+    );
+  }
+  const sigPath = join(dir, SIGNATURES_FILE);
+  const sigDoc = readSignatureFile(readCanonicalFile(sigPath));
+  if (sigDoc.genesis !== hash) {
+    throw new QfsError('E_SIGNATURES', `${SIGNATURES_FILE}:genesis`, `${sigPath} signs ${sigDoc.genesis}, not this genesis (${hash})`);
+  }
+  const certification = certify(v.value, hash, sigDoc.signatures);
+  return { doc, genesis: v.value, hash, signatures: sigDoc.signatures, certification };
+}
+
+/** The first path at which two JSON values differ (for naming what an edit changed), or undefined. */
+export function firstDifference(a: Json | undefined, b: Json | undefined, path = ''): string | undefined {
+  if (a === b) return undefined;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) return path;
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.max(a.length, b.length); i++) {
+      const d = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (d !== undefined) return d;
+    }
+    return undefined;
+  }
+  const ao = a as Record<string, Json>;
+  const bo = b as Record<string, Json>;
+  const keys = [...new Set([...Object.keys(ao), ...Object.keys(bo)])].sort();
+  for (const k of keys) {
+    const d = firstDifference(ao[k], bo[k], path === '' ? k : `${path}.${k}`);
+    if (d !== undefined) return d;
+  }
+  return undefined;
+}
