@@ -1,0 +1,99 @@
+/**
+ * Large synthetic economies for benchmarks (PERFORMANCE.md's shape): n nodes, about 4 edges per
+ * node made of triangles (half of them), 25% of edges across shards, about 2 users per node,
+ * balances spread over several orders of magnitude from 10^18 base units up to what the §3 supply
+ * bounds allow for n nodes, 64 shards in 2 groups (fewer for small n). Deterministic
+ * (a linear congruential stream from a fixed seed): the same n gives the same genesis.
+ */
+import { SCALE } from '../src/certified-math.ts';
+import { DEFAULT_CONSTANTS, devLabel } from '../src/default-genesis.ts';
+import { GENESIS_VERSION, type Genesis, type GenesisNode } from '../src/genesis.ts';
+import { toHex } from '../src/hashing.ts';
+import { devKey } from '../src/signatures.ts';
+
+function lcg(seed: number): (n: number) => number {
+  let x = BigInt(seed);
+  return (n) => {
+    x = (x * 6364136223846793005n + 1442695040888963407n) & 0xffffffffffffffffn;
+    return Number((x >> 33n) % BigInt(n));
+  };
+}
+
+export function syntheticGenesis(n: number, shards = Math.min(64, Math.max(4, n >> 6))): Genesis {
+  const rnd = lcg(n);
+  const shardOf = (i: number) => Math.floor((i * shards) / n);
+  // Log-uniform from 10^18 up to `cap`, so that Σ over n nodes stays inside the §3 supply bounds.
+  const digits = (x: bigint) => x.toString().length - 1;
+  const magBelow = (cap: bigint) => {
+    const e = 18 + rnd(Math.max(1, digits(cap) - 18));
+    return BigInt(1 + rnd(9)) * 10n ** BigInt(e);
+  };
+  const chrCap = 2n ** 89n / BigInt(n) / 10n;
+  const flxCap = 2n ** 90n / BigInt(n) / 30n;
+  const mag = () => magBelow(flxCap);
+  const nodes: GenesisNode[] = [];
+  let user = 0n;
+  for (let i = 0; i < n; i++) {
+    const atr = mag();
+    const users = Array.from({ length: rnd(5) }, () => ({ id: user++, weight: BigInt(1 + rnd(1000)) }));
+    nodes.push({
+      id: BigInt(i),
+      shard: BigInt(shardOf(i)),
+      chr: magBelow(chrCap),
+      flx: mag(),
+      stake: rnd(2) === 0 ? 0n : atr / 4n,
+      psy: 0n,
+      atr,
+      res: 0n,
+      dis: BigInt(rnd(1000)) * (SCALE / 1000n),
+      users,
+    });
+  }
+  const deg = new Uint8Array(n);
+  const edges = new Set<string>();
+  const add = (a: number, b: number) => {
+    if (a === b || deg[a]! >= 60 || deg[b]! >= 60) return;
+    const k = a < b ? `${a},${b}` : `${b},${a}`;
+    if (edges.has(k)) return;
+    edges.add(k);
+    deg[a]!++;
+    deg[b]!++;
+  };
+  const near = (i: number) => {
+    // 25% of partners in another shard.
+    if (rnd(4) === 0) return rnd(n);
+    const s = shardOf(i);
+    const lo = Math.ceil((s * n) / shards);
+    const hi = Math.ceil(((s + 1) * n) / shards);
+    return lo + rnd(Math.max(1, hi - lo));
+  };
+  for (let i = 0; i + 2 < n; i += 3) {
+    // a triangle (i, j, k) and one more edge from each corner: about 4 edges per node
+    const j = near(i);
+    const k = near(i);
+    add(i, j);
+    add(j, k);
+    add(i, k);
+    add(i + 1, near(i + 1));
+    add(i + 2, near(i + 2));
+    add(i + 1, i + 2);
+  }
+  const edgeList = [...edges]
+    .map((k) => k.split(',').map(BigInt) as [bigint, bigint])
+    .sort((e, f) => (e[0] !== f[0] ? (e[0] < f[0] ? -1 : 1) : e[1] < f[1] ? -1 : e[1] > f[1] ? 1 : 0));
+  const shardIds = Array.from({ length: shards }, (_, i) => BigInt(i));
+  const half = shards >> 1;
+  return {
+    version: GENESIS_VERSION,
+    chain_id: `bench-${n}`,
+    constants: DEFAULT_CONSTANTS,
+    groups: [shardIds.slice(0, half), shardIds.slice(half)],
+    shards: shardIds.map((id) => ({ id, key: toHex(devKey(devLabel.shard(id)).publicKey) })),
+    nodes,
+    edges: edgeList,
+    treasury: 2n ** 90n / 10n,
+    oracle_key: toHex(devKey(devLabel.oracle).publicKey),
+    founders: [0n, 1n, 2n].map((id) => ({ id, key: toHex(devKey(devLabel.founder(id)).publicKey) })),
+    threshold: 2n,
+  };
+}
