@@ -1,6 +1,7 @@
 /** The `qfs` command line. Each command group lives in its own module. */
 import { Command, CommanderError } from 'commander';
 import { registerGenesis } from './genesis-cmd.ts';
+import { registerInvariants } from './invariants-cmd.ts';
 import { registerKeys } from './keys-cmd.ts';
 import { EXIT } from './output.ts';
 
@@ -18,6 +19,7 @@ Exit codes: 0 ok, 1 invalid input or failed verification (the message names the 
     );
   registerGenesis(program);
   registerKeys(program);
+  registerInvariants(program);
   return program;
 }
 
