@@ -103,3 +103,17 @@ describe('qfs genesis', () => {
     expect(missing.err).toContain('E_IO');
   });
 });
+
+describe('qfs economy', () => {
+  test('cli.economy.deterministic: two runs with the same seed write byte-identical data files', () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'qfs-eco-'));
+    const a = qfs('economy', '--epochs', '4', '--seed', '3', '--out', join(tmp, 'a'));
+    const b = qfs('economy', '--epochs', '4', '--seed', '3', '--out', join(tmp, 'b'));
+    expect(a.code, a.err).toBe(0);
+    expect(b.code, b.err).toBe(0);
+    for (const f of ['phase3_psi_dynamics.json', 'phase3_harmonics.jsonl', 'phase3_treasury.jsonl', 'phase3_holofield_rewards.json']) {
+      expect(readFileSync(join(tmp, 'b', f), 'utf8')).toBe(readFileSync(join(tmp, 'a', f), 'utf8'));
+    }
+    expect(qfs('economy', '--epochs', 'x').code).toBe(2);
+  });
+});

@@ -1,5 +1,6 @@
 /** The `qfs` command line. Each command group lives in its own module. */
 import { Command, CommanderError } from 'commander';
+import { registerEconomy } from './economy-cmd.ts';
 import { registerGenesis } from './genesis-cmd.ts';
 import { registerInvariants } from './invariants-cmd.ts';
 import { registerKeys } from './keys-cmd.ts';
@@ -20,6 +21,7 @@ Exit codes: 0 ok, 1 invalid input or failed verification (the message names the 
   registerGenesis(program);
   registerKeys(program);
   registerInvariants(program);
+  registerEconomy(program);
   return program;
 }
 
