@@ -783,6 +783,16 @@ const stateNonnegative: StepCheck = ({ next }) => {
   return null;
 };
 
+// atr.covers-stake — the README's worked example of adding an invariant (docs/spec.md P8).
+const atrCoversStake: StepCheck = ({ prev, next }) => {
+  for (let i = 0; i < next.nodes.length; i++) {
+    const before = prev.nodes[i]!.atr - prev.nodes[i]!.stake;
+    const after = next.nodes[i]!.atr - next.nodes[i]!.stake;
+    if (after !== before) return fail(`node ${next.nodes[i]!.id}: atr − stake changed`, before.toString(), after.toString());
+  }
+  return null;
+};
+
 const ledgerAtomic: StepCheck = (x) => {
   const d = derive(x);
   const { prev, next, record } = x;
@@ -908,6 +918,7 @@ export const INVARIANTS: readonly Invariant[] = [
     'test/epoch/honest-epoch.test.ts',
   ]),
   step('ledger.chain', false, "every record's prev_root is the previous record's root", ledgerChain),
+  step('atr.covers-stake', false, "every node's atr − stake is unchanged by an epoch (so atr >= stake holds for ever)", atrCoversStake),
 ];
 
 /** §9 entries that need the ledger (proposals, votes, the store, governance): added with it. */
