@@ -6,6 +6,7 @@
 export type QfsErrorCode =
   | 'E_MATH' // a CertifiedMath violation (SPEC §1); answered as CIR-511 outside step 3 (§7)
   | 'E_CANONICAL' // bytes or a value outside the canonical subset (SPEC §2)
+  | 'E_MALFORMED' // a message (action, snapshot, answer, proposal, vote) that breaks its schema (SPEC §6)
   | 'E_GENESIS_SCHEMA'
   | 'E_GENESIS_BOUND'
   | 'E_GENESIS_RULE'

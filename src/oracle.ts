@@ -54,7 +54,7 @@ export function readSnapshot(doc: Json, genesisHash: string, topo: Topology): Re
       const e = m.object(x, p, ['node', 'value']);
       const node = m.id(e.node, path(p, 'node'));
       if (!topo.nodeIndex.has(node)) m.fail(path(p, 'node'), `node ${node} does not exist`);
-      return { node, value: m.integer(e.value, path(p, 'value'), 0n, SCALE + 1n) };
+      return { node, value: m.bounded(e.value, path(p, 'value'), 0n, SCALE + 1n) };
     });
     for (let i = 1; i < dis.length; i++) {
       if (!(dis[i - 1]!.node < dis[i]!.node)) m.fail(path('dis', i), 'nodes are not strictly ascending (duplicate or out of order)');

@@ -53,25 +53,26 @@ export class Reader {
     return BigInt(v as string);
   }
 
+  /** An integer in [lo, hiExclusive). */
+  bounded(v: Json | undefined, path: string, lo: bigint, hiExclusive: bigint): bigint {
+    const x = this.integer(v, path);
+    if (x < lo || x >= hiExclusive) this.fail(path, `${x} is outside [${lo}, ${hiExclusive})`);
+    return x;
+  }
+
   /** An id or epoch: an integer in [0, 2^63). */
   id(v: Json | undefined, path: string): bigint {
-    const x = this.integer(v, path);
-    if (x < 0n || x >= ID_LIMIT) this.fail(path, `${x} is outside [0, 2^63)`);
-    return x;
+    return this.bounded(v, path, 0n, ID_LIMIT);
   }
 
-  /** An amount: an integer in [0, 2^127). */
+  /** An amount, nonce, ψ or sync value: an integer in [0, 2^127). */
   unsigned(v: Json | undefined, path: string): bigint {
-    const x = this.integer(v, path);
-    if (x < 0n || x >= LIMIT) this.fail(path, `${x} is outside [0, 2^127)`);
-    return x;
+    return this.bounded(v, path, 0n, LIMIT);
   }
 
-  /** A signed value: an integer in [-2^127, 2^127). */
+  /** A gradient or delta: an integer in [-2^127, 2^127). */
   signed(v: Json | undefined, path: string): bigint {
-    const x = this.integer(v, path);
-    if (x < -LIMIT || x >= LIMIT) this.fail(path, `${x} is outside [-2^127, 2^127)`);
-    return x;
+    return this.bounded(v, path, -LIMIT, LIMIT);
   }
 
   /** Lowercase hex of exactly `bytes` bytes. */

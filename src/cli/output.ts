@@ -15,6 +15,7 @@ export function exitCodeFor(code: QfsErrorCode): number {
     .with(
       'E_MATH',
       'E_CANONICAL',
+      'E_MALFORMED',
       'E_GENESIS_SCHEMA',
       'E_GENESIS_BOUND',
       'E_GENESIS_RULE',
