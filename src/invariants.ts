@@ -12,8 +12,11 @@
  * and every suite pick it up.
  *
  * Without the ledger, `inputs` is the honest epoch's inputs document (epoch.ts, P6.7): the voters'
- * proposals carry their actions and reports. The ledger will pass its stored inputs through the
- * same view and extend `incident.evidence` (steps 3 and 12) and `ledger.atomic` (governance).
+ * proposals carry their actions and reports. The ledger (`checkLedgerStep`) passes the same view
+ * of its stored inputs (the voters' proposals) and, beside it, the stored inputs themselves
+ * (`ledger`, P9.6): step 0 is then recomputed from the stored governance records (the mode, the
+ * active set, rotations, reinstatements), `incident.evidence` re-derives every step-3 and step-12
+ * incident from the stored messages, and `ledger.quorum` counts the stored votes.
  */
 import { floorDiv, LIMIT, median, min, mulDiv, SCALE } from './certified-math.ts';
 import { canonicalString, type Encodable } from './canonical.ts';
@@ -27,6 +30,14 @@ import { account, parseAccount, stateRoot, type Account, type Move, type MoveKin
 import type { StoredInputs } from './epoch.ts';
 import type { ProposalBody } from './honest-agent.ts';
 import { checkValidator } from './validator.ts';
+import { exactAbs, exactMulDiv } from './exact-math.ts';
+import { fromHex } from './hashing.ts';
+import { entriesOf, type LedgerInputs } from './ledger-inputs.ts';
+import { ownedEdges, proposalDigest, readProposal } from './proposal.ts';
+import { triangles } from './psi-field.ts';
+import { verifyDigest } from './signatures.ts';
+import { governanceEntries, governanceStep, type Offender } from './system-recovery.ts';
+import { candidateClaims, CLAIM_FIELDS, eaOfClaimField, readVote, type Claims, type VoteBody } from './vote.ts';
 
 export type CirCode = 'CIR-511';
 
@@ -41,6 +52,8 @@ export type StepArgs = {
   readonly record: EpochRecord;
   readonly next: State;
   readonly inputs: StoredInputs;
+  /** The ledger's stored inputs (P9.6), when the epoch was decided by the ledger; absent on the honest path. */
+  readonly ledger?: LedgerInputs | null;
 };
 
 /** A broken invariant: what was expected and what was found, as canonical text. */
@@ -139,13 +152,22 @@ class Derived {
   get prevRoot(): string {
     return this.once('prevRoot', () => stateRoot(this.x.prev));
   }
-  /** No governance without the ledger: the mode after step 0 is S's. */
+  /** S after step 0, recomputed from the stored governance records (S itself on the honest path, which has none). */
+  get s0(): State {
+    return this.once('s0', () => {
+      const records = this.x.ledger ? entriesOf(this.x.ledger, 'governance') : [];
+      if (records.length === 0) return this.x.prev;
+      const entries = governanceEntries(records.map((e) => ({ record: e.message, signatures: e.signatures })));
+      return governanceStep(this.x.genesis, this.x.genesisHash, this.x.prev, this.t, entries).state;
+    });
+  }
+  /** Frozen iff the mode after step 0 is safe. */
   get frozen(): boolean {
-    return this.x.prev.mode === 'safe';
+    return this.s0.mode === 'safe';
   }
   get active(): bigint[] {
     return this.once('active', () =>
-      this.frozen ? [] : this.x.prev.shards.filter((s) => !s.blacklisted && s.halted_until < this.t).map((s) => s.id),
+      this.frozen ? [] : this.s0.shards.filter((s) => !s.blacklisted && s.halted_until < this.t).map((s) => s.id),
     );
   }
   /** Step 1 recomputed from the stored copies (digests recomputed, not read). */
@@ -386,6 +408,97 @@ class Derived {
       return { k, users, moves, paid };
     });
   }
+  /**
+   * The candidate of the ledger (§6: the whole next state if the epoch commits, and each shard's
+   * claims), recomputed from the pieces above: steps 4–11 over the voters' actions, on S after
+   * steps 0–1, with the bookkeeping of the record's step-3 incidents. Null when the epoch has no
+   * voter or is frozen.
+   */
+  get candidate(): { readonly state: State; readonly root: string; readonly claims: readonly Claims[] } | null {
+    return this.once('candidate', () => {
+      if (this.frozen || this.x.record.voters.length === 0) return null;
+      const topo = this.x.topology;
+      const prev = this.x.prev;
+      const s4 = this.step4;
+      const flx = [...s4.flx];
+      const ix = (a: Account): number => topo.nodeIndex.get((parseAccount(a) as { id: bigint }).id)!;
+      for (const mv of this.flows.moves) {
+        flx[ix(mv.from)]! -= mv.amount;
+        flx[ix(mv.to)]! += mv.amount;
+      }
+      const tr = this.treasury;
+      tr.k.forEach((k, i) => {
+        flx[i]! += k;
+      });
+      const { p, P, s } = this.chr;
+      const mint = this.psy.mint;
+      const nodes = prev.nodes.map((n, i) => ({
+        id: n.id,
+        chr: n.chr - p[i]! + s[i]!,
+        flx: flx[i]!,
+        stake: s4.stake[i]!,
+        psy: s4.psy[i]! + mint[i]!,
+        atr: s4.atr[i]!,
+        res: this.res.res[i]!,
+        dis: this.dis[i]!,
+        nonce: s4.nonce[i]!,
+      }));
+      const paid = new Map(tr.users.map((u) => [u.user, u.u]));
+      const adm = this.oracle.admitted;
+      const state: State = {
+        genesis: prev.genesis,
+        epoch: this.t,
+        mode: this.s0.mode,
+        nodes,
+        users: prev.users.map((u) => ({ id: u.id, flx: u.flx + (paid.get(u.id) ?? 0n) })),
+        treasury: prev.treasury - tr.paid,
+        chr_pool: P - total(s),
+        shards: bookkeptShards(this.x, this.s0, step3Offenders(this.x.record.incidents)),
+        unstakes: s4.queue,
+        coherence: this.field.c,
+        founders: this.s0.founders,
+        last_oracle_epoch: adm === null ? prev.last_oracle_epoch : adm.snapshot.epoch,
+      };
+      const claims = candidateClaims({
+        topology: topo,
+        before: prev.nodes,
+        after: nodes,
+        psyMinted: mint.map((value, i) => ({ node: topo.nodeIds[i]!, value })),
+        m: this.rewards.m,
+        r: this.rewards.r,
+        k: tr.k,
+        u: topo.userIds.map((id) => paid.get(id) ?? 0n),
+        actions: this.actions,
+      });
+      return { state, root: stateRoot(state), claims };
+    });
+  }
+}
+
+/** Shards answered at step 3 (their incidents name them and carry a code). */
+const STEP3_EAS: ReadonlySet<string> = new Set(['EA-7', 'EA-1', 'EA-2', 'EA-6', 'EA-9', 'EA-8']);
+const STEP12_EAS: ReadonlySet<string> = new Set(['EA-10', 'EA-3', 'EA-5', 'EA-4', 'EA-13']);
+function step3Offenders(incidents: readonly Incident[]): Offender[] {
+  return incidents.flatMap((i) => (i.shard !== null && i.code !== null && i.ea !== null && STEP3_EAS.has(i.ea) ? [{ shard: i.shard, groupHalt: i.code === 'CIR-412' }] : []));
+}
+
+/**
+ * §7's bookkeeping, written out again (independently of system-recovery.ts): each offender
+ * `halted_until = max(., t + HALT_EPOCHS)` and one violation (once per epoch), CIR-412 halts the
+ * other shards of its group until t + 1 without a violation, blacklisted at BLACKLIST_AFTER.
+ */
+function bookkeptShards(x: StepArgs, s0: State, offenders: readonly Offender[]): State['shards'] {
+  const t = x.prev.epoch + 1n;
+  const k = x.genesis.constants;
+  return s0.shards.map((sh) => {
+    const mine = offenders.filter((o) => o.shard === sh.id);
+    const grouped = offenders.some((o) => o.groupHalt && o.shard !== sh.id && x.genesis.groups.some((g) => g.includes(o.shard) && g.includes(sh.id)));
+    let halted = sh.halted_until;
+    if (grouped && t + 1n > halted) halted = t + 1n;
+    if (mine.length > 0 && t + k.halt_epochs > halted) halted = t + k.halt_epochs;
+    const violations = sh.violations + (mine.length > 0 ? 1n : 0n);
+    return { id: sh.id, halted_until: halted, violations, blacklisted: sh.blacklisted || (mine.length > 0 && violations >= k.blacklist_after) };
+  });
 }
 
 const derivedOf = new WeakMap<StepArgs, Derived>();
@@ -691,6 +804,13 @@ const actionsApplied: StepCheck = (x) => {
     const fault = firstActionFault(d.basis, v, p.actions);
     if (fault !== null) return fail(`voter ${v}'s action ${fault.index} breaks step 3 (${fault.code})`, 'every applied action valid by step 3', p.actions[fault.index]!);
   }
+  if (x.ledger) {
+    for (const p of x.inputs.proposals) {
+      const digest = proposalDigest(p);
+      const v = digest === undefined ? 'it has no canonical form' : validProposal(x, digest, p.shard);
+      if (typeof v === 'string') return fail(`voter ${p.shard}'s applied proposal is not a valid stored proposal: ${v}`, 'a signed proposal of the stored inputs', p);
+    }
+  }
   const nonVoter = x.inputs.proposals.find((p) => !x.record.voters.includes(p.shard));
   if (nonVoter !== undefined) return fail(`the inputs hold a proposal of shard ${nonVoter.shard}, which is not a voter (honest path: every proposal votes)`, x.record.voters, nonVoter.shard);
   const digests = d.actions.map((a) => canonicalString(a as unknown as Encodable));
@@ -750,6 +870,7 @@ const oracleAdmission: StepCheck = (x) => {
 };
 
 const incidentEvidence: StepCheck = (x) => {
+  if (x.ledger) return ledgerIncidentEvidence(x);
   const d = derive(x);
   const frozen = x.record.outcome === 'frozen';
   const validator = frozen ? { events: [], incidents: [] } : checkValidator(x.topology, d.t, d.field.psi, x.inputs.validator);
@@ -762,6 +883,263 @@ const incidentEvidence: StepCheck = (x) => {
     },
     () => sameList('incidents (EA-11 by digest, then EA-12), re-derived from the inputs', want, x.record.incidents),
     () => sameList('validator_malformed events', validator.events, malformed),
+  );
+};
+
+
+// ---------------------------------------------------------------------------------------------
+// The ledger's checks (steps 0, 3, 12, 13; P9)
+
+const hex = (s: string): Uint8Array | undefined => fromHex(s);
+function signedByShard(x: StepArgs, tag: 'qfs/v13/proposal' | 'qfs/v13/vote', digest: string, signatures: readonly string[], shard: bigint): boolean {
+  const i = x.topology.shardIndex.get(shard);
+  const key = i === undefined ? undefined : hex(x.genesis.shards[i]!.key);
+  const d = hex(digest);
+  if (key === undefined || d === undefined) return false;
+  return signatures.some((sig) => {
+    const b = hex(sig);
+    return b !== undefined && verifyDigest(tag, d, b, key);
+  });
+}
+
+/** A stored proposal that passes step 3's message checks for `shard` (schema, epoch, active, signature, prev_root), or why not. */
+function validProposal(x: StepArgs, digest: string, shard: bigint): ProposalBody | string {
+  const d = derive(x);
+  const e = entriesOf(x.ledger!, 'proposal').find((p) => p.digest === digest);
+  if (e === undefined) return `proposal ${digest} is not in the stored inputs`;
+  const read = readProposal(e.message, x.topology);
+  if (!read.ok) return `proposal ${digest} is malformed`;
+  const body = read.value;
+  if (body.shard !== shard) return `proposal ${digest} is shard ${body.shard}'s`;
+  if (body.epoch !== d.t) return `proposal ${digest} is for epoch ${body.epoch}`;
+  if (!d.active.includes(shard)) return `shard ${shard} is not active`;
+  if (!signedByShard(x, 'qfs/v13/proposal', digest, e.signatures, shard)) return `proposal ${digest} is not signed by shard ${shard}`;
+  if (body.prev_root !== d.prevRoot) return `proposal ${digest} names another prev_root`;
+  return body;
+}
+
+/** A stored vote that passes step 12's message checks for `shard` (schema, epoch, voter, signature), or why not. */
+function validVote(x: StepArgs, digest: string, shard: bigint): VoteBody | string {
+  const d = derive(x);
+  const e = entriesOf(x.ledger!, 'vote').find((v) => v.digest === digest);
+  if (e === undefined) return `vote ${digest} is not in the stored inputs`;
+  const read = readVote(e.message, x.topology);
+  if (!read.ok) return `vote ${digest} is malformed`;
+  const body = read.value;
+  if (body.shard !== shard) return `vote ${digest} is shard ${body.shard}'s`;
+  if (body.epoch !== d.t) return `vote ${digest} is for epoch ${body.epoch}`;
+  if (!x.record.voters.includes(shard)) return `shard ${shard} is not a voter`;
+  if (!signedByShard(x, 'qfs/v13/vote', digest, e.signatures, shard)) return `vote ${digest} is not signed by shard ${shard}`;
+  return body;
+}
+
+/** Every stored vote that passes step 12's message checks, by voter. */
+function validVotes(x: StepArgs): Map<bigint, { digest: string; body: VoteBody }[]> {
+  const by = new Map<bigint, { digest: string; body: VoteBody }[]>();
+  for (const e of entriesOf(x.ledger!, 'vote')) {
+    const read = readVote(e.message, x.topology);
+    if (!read.ok) continue;
+    const v = validVote(x, e.digest, read.value.shard);
+    if (typeof v !== 'string') by.set(v.shard, [...(by.get(v.shard) ?? []), { digest: e.digest, body: v }]);
+  }
+  return by;
+}
+
+const triangleMemo = new WeakMap<Topology, ReturnType<typeof triangles>>();
+const trianglesOf = (topo: Topology): ReturnType<typeof triangles> => {
+  let t = triangleMemo.get(topo);
+  if (t === undefined) {
+    t = triangles(topo);
+    triangleMemo.set(topo, t);
+  }
+  return t;
+};
+
+/** Re-derives one step-3 incident from the stored proposal(s) and the recomputed opening field: the report really differs. */
+function step3Fault(x: StepArgs, i: Incident & { shard: bigint }): Violation | null {
+  const d = derive(x);
+  const topo = x.topology;
+  const k = x.genesis.constants;
+  const bad = (what: string): Violation => fail(`incident ${i.ea} of shard ${i.shard}: ${what}`, 'an incident re-derived from the stored proposal and the opening field', i);
+  const codeOf: Record<string, string> = { 'EA-7': 'CIR-412', 'EA-2': 'CIR-412', 'EA-8': 'CIR-412', 'EA-1': 'CIR-302', 'EA-6': 'CIR-302', 'EA-9': 'CIR-302' };
+  if (i.code !== codeOf[i.ea!]) return bad(`the code is ${i.code}, not ${codeOf[i.ea!]}`);
+  if (i.ea === 'EA-8') {
+    const listed = i.evidence.proposals;
+    for (let j = 1; j < listed.length; j++) if (!(listed[j - 1]! < listed[j]!)) return bad('the proposals are not ascending by digest');
+    for (const digest of listed) {
+      const v = validProposal(x, digest, i.shard);
+      if (typeof v === 'string') return bad(v);
+    }
+    const all = entriesOf(x.ledger!, 'proposal').filter((e) => typeof validProposal(x, e.digest, i.shard) !== 'string').map((e) => e.digest);
+    if (listed.length < 2 || enc(all) !== enc(listed)) return bad(`the shard's valid proposals are ${enc(all)}`);
+    return null;
+  }
+  const ev = i.evidence as { proposal: string };
+  const body = validProposal(x, ev.proposal, i.shard);
+  if (typeof body === 'string') return bad(body);
+  const s = topo.shardIndex.get(i.shard)!;
+  const owned = ownedEdges(topo, s);
+  const reported = new Map<number, bigint>(owned.map((e, j) => [e, body.reports.gradients[j]!.value]));
+  const C = d.field.c;
+  switch (i.ea) {
+    case 'EA-7': {
+      const e = i.evidence;
+      const ni = (id: bigint): number => topo.nodeIndex.get(id) ?? -1;
+      const tr = trianglesOf(topo).find((t) => t.a === ni(e.a) && t.b === ni(e.b) && t.c === ni(e.c));
+      if (tr === undefined) return bad('no such triangle');
+      if (![tr.ab, tr.bc, tr.ac].some((edge) => reported.has(edge))) return bad('the triangle has no edge of the shard');
+      const g = (edge: number): bigint => reported.get(edge) ?? d.field.gradients[edge]!;
+      const want = { ab: g(tr.ab), bc: g(tr.bc), ac: g(tr.ac), curl: g(tr.ab) + g(tr.bc) - g(tr.ac), bound: exactMulDiv(C, k.delta_curl, SCALE) };
+      if (enc(want) !== enc({ ab: e.ab, bc: e.bc, ac: e.ac, curl: e.curl, bound: e.bound })) return bad(`recomputed ${enc(want)}`);
+      return exactAbs(want.curl) > want.bound ? null : bad('the curl is within the bound');
+    }
+    case 'EA-1': {
+      const e = i.evidence;
+      if (e.report === 'psi') {
+        const j = topo.shardNodes[s]!.findIndex((n) => topo.nodeIds[n] === e.node);
+        if (j < 0) return bad('the node is not the shard\'s');
+        const want = { reported: body.reports.psi[j]!.value, computed: d.field.psi[topo.shardNodes[s]![j]!]! };
+        if (enc(want) !== enc({ reported: e.reported, computed: e.computed })) return bad(`recomputed ${enc(want)}`);
+        return want.reported !== want.computed ? null : bad('the reported ψ equals the opening field');
+      }
+      const j = owned.findIndex((edge) => topo.nodeIds[topo.edgeA[edge]!] === e.a && topo.nodeIds[topo.edgeB[edge]!] === e.b);
+      if (j < 0) return bad('the edge is not the shard\'s');
+      const want = { reported: body.reports.gradients[j]!.value, computed: d.field.gradients[owned[j]!]! };
+      if (enc(want) !== enc({ reported: e.reported, computed: e.computed })) return bad(`recomputed ${enc(want)}`);
+      return want.reported !== want.computed ? null : bad('the reported gradient equals the opening field');
+    }
+    case 'EA-2': {
+      const e = i.evidence;
+      const want = { reported: body.reports.sync, c: C, bound: exactMulDiv(C, k.epsilon_sync, SCALE) };
+      if (enc(want) !== enc({ reported: e.reported, c: e.c, bound: e.bound })) return bad(`recomputed ${enc(want)}`);
+      return exactAbs(want.reported - C) > want.bound ? null : bad('the report is within ε_sync of C');
+    }
+    case 'EA-6': {
+      const e = i.evidence;
+      const f = firstActionFault(d.basis, i.shard, body.actions);
+      if (f === null) return bad('every action of the proposal is valid');
+      if (BigInt(f.index) !== e.index || f.code !== e.rule || enc(body.actions[f.index]) !== enc(e.action)) return bad(`recomputed action ${f.index} (${f.code})`);
+      return null;
+    }
+    case 'EA-9': {
+      const e = i.evidence;
+      const c = stakeCoherence(d.basis, i.shard, body.actions);
+      if (enc(c) !== enc({ open: e.open, with_stakes: e.with_stakes, bound: e.bound })) return bad(`recomputed ${enc(c)}`);
+      return exactAbs(c.with_stakes - c.open) > c.bound ? null : bad('the stakes stay within the bound');
+    }
+    default:
+      return bad('not a step-3 incident');
+  }
+}
+
+/** Re-derives one step-12 incident from the stored vote and the recomputed candidate: the claim really differs. */
+function step12Fault(x: StepArgs, i: Incident & { shard: bigint }): Violation | null {
+  const d = derive(x);
+  const bad = (what: string): Violation => fail(`incident ${i.ea} of shard ${i.shard}: ${what}`, 'an incident re-derived from the stored vote and the candidate', i);
+  const e = i.evidence as { vote: string; response: string; claimed_root: string; root: string; fields: readonly { field: string }[] };
+  const body = validVote(x, e.vote, i.shard);
+  if (typeof body === 'string') return bad(body);
+  if ((validVotes(x).get(i.shard) ?? []).length !== 1) return bad('the voter equivocates (its votes are ignored)');
+  const cand = d.candidate;
+  if (cand === null) return bad('there is no candidate');
+  const computed = cand.claims[x.topology.shardIndex.get(i.shard)!]!;
+  const fields = CLAIM_FIELDS.filter((f) => enc(body.claims[f]) !== enc(computed[f])).map((f) => ({ field: f, claimed: body.claims[f], computed: computed[f] }));
+  if (fields.length === 0) return bad('every claim equals the candidate\'s');
+  const ea = eaOfClaimField(fields[0]!.field);
+  const code = ea === 'EA-10' || ea === 'EA-3' ? 'CIR-511' : ea === 'EA-13' ? null : 'CIR-302';
+  const response = code === 'CIR-511' ? 'safe_mode' : code === null ? 'reward_capped' : 'abort';
+  const want = { code, ea, evidence: { vote: e.vote, response, claimed_root: body.root, root: cand.root, fields } };
+  return enc(want) === enc({ code: i.code, ea: i.ea, evidence: i.evidence }) ? null : fail(`incident ${i.ea} of shard ${i.shard} differs from its re-derivation`, want, { code: i.code, ea: i.ea, evidence: i.evidence });
+}
+
+/** `incident.evidence` with the ledger: EA-11/EA-12 as on the honest path, then every incident in pipeline order, each re-derived. */
+function ledgerIncidentEvidence(x: StepArgs): Violation | null {
+  const d = derive(x);
+  const frozen = x.record.outcome === 'frozen';
+  const validator = frozen ? { events: [], incidents: [] } : checkValidator(x.topology, d.t, d.field.psi, x.inputs.validator);
+  const head: Incident[] = [...d.oracle.rejections.map(oracleIncident), ...validator.incidents];
+  const incidents = x.record.incidents;
+  const rank = (i: Incident): number => {
+    if (i.ea === 'EA-11') return 0;
+    if (i.ea === 'EA-12') return 1;
+    if (i.ea !== null && STEP3_EAS.has(i.ea)) return 2;
+    if (i.ea === null && i.evidence.cause === 'math_violation') return 3;
+    if (i.ea !== null && STEP12_EAS.has(i.ea)) return 4;
+    return 5;
+  };
+  return first(
+    () => sameList('incidents EA-11 (by digest) and EA-12, re-derived from the inputs', head, incidents.slice(0, head.length)),
+    () => sameList('validator_malformed events', validator.events, x.record.events.filter((e) => e.kind === 'validator_malformed')),
+    () => {
+      for (let j = head.length; j < incidents.length; j++) {
+        const i = incidents[j]!;
+        const r = rank(i);
+        if (r < 2) return fail(`incidents[${j}]: an EA-11/EA-12 incident out of place`, 'EA-11 and EA-12 first', i);
+        if (j > head.length) {
+          const p = incidents[j - 1]!;
+          const rp = rank(p);
+          if (r < rp || (r === rp && (r === 3 || r === 5 || p.shard === null || i.shard === null || !(p.shard < i.shard)))) {
+            return fail(`incidents[${j}] is out of pipeline order`, 'step 3 by shard, a MathViolation, step 12 by shard, step 14 last', i);
+          }
+        }
+        if (r === 2 || r === 4) {
+          if (i.shard === null) return fail(`incidents[${j}] names no shard`, 'a shard', i);
+          const v = r === 2 ? step3Fault(x, i as Incident & { shard: bigint }) : step12Fault(x, i as Incident & { shard: bigint });
+          if (v !== null) return v;
+        }
+        if (r === 5 && i.code !== 'CIR-511') return fail(`incidents[${j}] is not a known incident`, 'a CIR-511 of step 14', i);
+      }
+      return null;
+    },
+  );
+}
+
+/** The voters' claims are read against the recomputed candidate; a commit needs max(1, ⌈2n/3⌉) of them. */
+const ledgerQuorum: StepCheck = (x) => {
+  if (x.record.outcome !== 'commit') return null;
+  const n = BigInt(x.record.voters.length);
+  const q = floorDiv(2n * n + 2n, 3n);
+  const needed = q > 1n ? q : 1n;
+  if (!x.ledger) return n >= needed ? null : fail('a committed epoch needs a quorum (honest path: every voter votes for the candidate)', `>= ${needed} votes`, n.toString());
+  const cand = derive(x).candidate;
+  if (cand === null) return fail('a committed epoch has no candidate (no voter)', 'a candidate', 'null');
+  let votes = 0n;
+  for (const [shard, vs] of validVotes(x)) {
+    if (vs.length !== 1) continue; // an equivocating voter's votes are ignored
+    const v = vs[0]!.body;
+    if (v.root === x.record.root && enc(v.claims) === enc(cand.claims[x.topology.shardIndex.get(shard)!]!)) votes += 1n;
+  }
+  return votes >= needed ? null : fail(`${votes} stored votes equal the committed candidate in root and every claim`, `>= ${needed} (n = ${n})`, votes.toString());
+};
+
+/** Each shard gains at most one violation; halts, group halts, blacklists and the mode follow the incidents; rotations and reinstatements the records. */
+const incidentBookkeepingCheck: StepCheck = (x) => {
+  const d = derive(x);
+  const s0 = d.s0;
+  const offenders: Offender[] = x.record.incidents.flatMap((i) => (i.shard !== null && i.code !== null ? [{ shard: i.shard, groupHalt: i.code === 'CIR-412' }] : []));
+  const want = bookkeptShards(x, s0, offenders);
+  const safe = s0.mode === 'safe' || x.record.incidents.some((i) => i.code === 'CIR-511');
+  const gained = x.next.shards.findIndex((sh, j) => sh.violations - (s0.shards[j]?.violations ?? 0n) > 1n);
+  return first(
+    () => (gained < 0 ? null : fail(`shard ${x.next.shards[gained]!.id} gained more than one violation`, '<= 1', (x.next.shards[gained]!.violations - s0.shards[gained]!.violations).toString())),
+    () => sameList('shards (halts, group halts, violations and blacklists of the incidents, on S after step 0)', want, x.next.shards),
+    () => same('mode (safe iff still safe after step 0, or a CIR-511)', safe ? 'safe' : 'normal', x.next.mode),
+    () => sameList('founders (the rotations of step 0)', s0.founders, x.next.founders),
+  );
+};
+
+/** In safe mode nothing moves until a valid exit record: without one the epoch is frozen and no balance changes. */
+const safeModeFrozen: StepCheck = (x) => {
+  if (x.prev.mode !== 'safe') return null;
+  const d = derive(x);
+  if (d.s0.mode !== 'safe') return x.record.outcome === 'frozen' ? fail('a valid exit_safe_mode record was applied, yet the epoch is frozen', 'commit or abort', 'frozen') : null;
+  const { prev, next } = x;
+  return first(
+    () => (x.record.outcome === 'frozen' ? null : fail('safe mode without a valid exit record: the epoch must be frozen', 'frozen', x.record.outcome)),
+    () => sameList('nodes (no balance changes in safe mode)', prev.nodes, next.nodes),
+    () => sameList('users', prev.users, next.users),
+    () => sameList('unstakes', prev.unstakes, next.unstakes),
+    () => same('treasury and chr_pool', [prev.treasury, prev.chr_pool], [next.treasury, next.chr_pool]),
   );
 };
 
@@ -820,7 +1198,7 @@ const ledgerAtomic: StepCheck = (x) => {
         { moves: record.moves, flows: record.flows, psy_minted: record.psy_minted, chr: record.chr, res: record.res, rewards: record.rewards },
       ),
     () => (frozen === (record.sync === null) && frozen === (record.c_shards === null) ? null : fail('sync and c_shards are null iff frozen', frozen ? 'null' : 'kept', { sync: record.sync, c_shards: record.c_shards })),
-    () => (frozen ? same('a frozen epoch\'s shards and mode (no governance without the ledger)', [prev.mode, prev.shards], [next.mode, next.shards]) : null),
+    () => (frozen ? same("a frozen epoch's mode, shards and founders (S after step 0: the governance effects only)", [d.s0.mode, d.s0.shards, d.s0.founders], [next.mode, next.shards, next.founders]) : null),
   );
 };
 
@@ -907,6 +1285,12 @@ export const INVARIANTS: readonly Invariant[] = [
     'every incident that names a shard is re-derived from the inputs and the opening field (the report or claim really differs): no honest shard is blamed',
     incidentEvidence,
   ),
+  step(
+    'incident.bookkeeping',
+    false,
+    'each shard gains at most one violation; halts, group halts, blacklists and the mode follow the incidents, and reinstatements and rotations follow the governance records',
+    incidentBookkeepingCheck,
+  ),
   step('state.nonnegative', false, 'every balance ≥ 0 and in range', stateNonnegative),
   step(
     'ledger.atomic',
@@ -917,12 +1301,18 @@ export const INVARIANTS: readonly Invariant[] = [
   metamorphic('ledger.deterministic', 'same inputs → same root; permuting the order in which actions, proposals, votes and snapshots arrive → same root', [
     'test/epoch/honest-epoch.test.ts',
   ]),
+  step('ledger.quorum', false, 'a committed epoch has at least max(1, floorDiv(2n + 2, 3)) votes equal to the committed candidate, n = its voters', ledgerQuorum),
   step('ledger.chain', false, "every record's prev_root is the previous record's root", ledgerChain),
+  step('safe-mode.frozen', false, 'in safe mode no balance changes until a valid exit record', safeModeFrozen),
   step('atr.covers-stake', false, "every node's atr − stake is unchanged by an epoch (so atr >= stake holds for ever)", atrCoversStake),
 ];
 
-/** §9 entries that need the ledger (proposals, votes, the store, governance): added with it. */
-export const LEDGER_PENDING: readonly string[] = ['incident.bookkeeping', 'ledger.quorum', 'record.inputs', 'record.replay', 'safe-mode.frozen'];
+/**
+ * §9 entries not in the catalog yet: `record.inputs` needs the ledger store (the stored file's
+ * bytes); `record.replay` is metamorphic and provided by `checkRecordReplay` (coherence-ledger.ts)
+ * and the ledger suite, but the catalog's metamorphic list is pinned by test/epoch/catalog.test.ts.
+ */
+export const LEDGER_PENDING: readonly string[] = ['record.inputs', 'record.replay'];
 
 export type StepViolation = Violation & { readonly id: string };
 
@@ -941,7 +1331,11 @@ export function checkStep(
   inputs: StoredInputs,
   prevRecord: EpochRecord | null = null,
 ): StepViolation[] {
-  const args: StepArgs = { genesis: ctx.genesis, genesisHash: ctx.genesisHash, topology: ctx.topology, prev, prevRecord, record, next, inputs };
+  return runCatalog({ genesis: ctx.genesis, genesisHash: ctx.genesisHash, topology: ctx.topology, prev, prevRecord, record, next, inputs });
+}
+
+function runCatalog(args: StepArgs): StepViolation[] {
+  const record = args.record;
   const out: StepViolation[] = [];
   for (const inv of INVARIANTS) {
     if (inv.kind !== 'step' || (inv.commitOnly && record.outcome !== 'commit')) continue;
@@ -954,6 +1348,14 @@ export function checkStep(
     if (v !== null) out.push({ id: inv.id, ...v });
   }
   return out;
+}
+
+/** The view of a ledger epoch that step 14 (and the store) checks: P6.7's view of the voters' proposals, and the stored inputs (P9.6). */
+export type LedgerStepView = { readonly inputs: StoredInputs; readonly ledger: LedgerInputs };
+
+/** `checkStep` for an epoch decided by the ledger: step 0 from the stored governance records, steps 3 and 12 from the stored messages. */
+export function checkLedgerStep(ctx: CheckContext, prev: State, record: EpochRecord, next: State, view: LedgerStepView, prevRecord: EpochRecord | null = null): StepViolation[] {
+  return runCatalog({ genesis: ctx.genesis, genesisHash: ctx.genesisHash, topology: ctx.topology, prev, prevRecord, record, next, inputs: view.inputs, ledger: view.ledger });
 }
 
 /** The catalog as data for listing (`qfs invariants --json`). */
