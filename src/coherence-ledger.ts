@@ -20,7 +20,7 @@
  * Layout pins (to be copied into docs/spec.md as "P9. The ledger: messages, incidents, events,
  * stored inputs")
  *
- * P9.1 Messages. Proposal `{ epoch, shard, prev_root, actions, reports: { psi, gradients, sync } }`
+ * P10.1 Messages. Proposal `{ epoch, shard, prev_root, actions, reports: { psi, gradients, sync } }`
  *      (tag qfs/v13/proposal) and vote `{ epoch, shard, root, claims }` (tag qfs/v13/vote), signed
  *      by the shard's genesis key (§2). Schemas: proposal.ts and vote.ts (a `shard` that names no
  *      shard is malformed: the lists are defined by its node set; `prev_root`, `root` and legs are
@@ -31,14 +31,14 @@
  *      `cross_out`/`cross_in` `{ leg: action digest, value: amount }` of every applied transfer
  *      leaving/entering the shard, by digest. A message is identified by its digest; copies with
  *      one digest are one message, signed iff one copy's signature verifies against the key.
- * P9.2 Step 0. Records merged by digest (union of signatures), verified in digest order against
+ * P10.2 Step 0. Records merged by digest (union of signatures), verified in digest order against
  *      S's founders (system-recovery.ts: keys in use = genesis shard, founder and oracle keys,
  *      S's founder keys, keys set by earlier applied records). Events, digest order:
  *      `{ kind: "governance_applied", digest, record_kind }`,
  *      `{ kind: "governance_rejected", digest, reason }`. Frozen (mode still safe): outcome
  *      `frozen`; `events` holds exactly step 0's events (refines P6.3, which had no governance);
  *      `active`, `voters`, `incidents` empty; only governance records are read and stored.
- * P9.3 Step 3. Per distinct proposal, in this order: `malformed`, `wrong_epoch` (epoch ≠ t),
+ * P10.3 Step 3. Per distinct proposal, in this order: `malformed`, `wrong_epoch` (epoch ≠ t),
  *      inactive shard → `{ kind: "proposal_ignored", digest, shard }`, `bad_signature`,
  *      `wrong_prev_root` → `{ kind: "proposal_rejected", digest, shard, reason }` (`shard` null
  *      iff malformed). A shard with ≥ 2 valid proposals is EA-8; with exactly one it reports,
@@ -56,12 +56,12 @@
  *             order breaking a rule given the ones before it, its digest, the rule (P6.9 order).
  *        EA-9 CIR-302 `{ proposal, open, with_stakes, bound }` (P6.2's values).
  *        EA-8 CIR-412 `{ proposals: [digest] }` — every valid proposal of the shard, ascending.
- * P9.4 Steps 4–10. A MathViolation (outside step 3) aborts with CIR-511 and safe mode:
+ * P10.4 Steps 4–10. A MathViolation (outside step 3) aborts with CIR-511 and safe mode:
  *      `{ code: "CIR-511", ea: null, shard: null, evidence: { cause: "math_violation", reason,
  *      op } }` (P1.1's reason, the operation), after step 3's incidents; votes are then read and
  *      checked up to equivocation but not compared. `psy_exhausted` is kept on an abort (like
  *      `oracle_admitted`): it reports what step 8 of the candidate did.
- * P9.5 Step 12. Per distinct vote: `malformed`, `wrong_epoch`, `not_voter`, `bad_signature` →
+ * P10.5 Step 12. Per distinct vote: `malformed`, `wrong_epoch`, `not_voter`, `bad_signature` →
  *      `{ kind: "vote_rejected", digest, shard, reason }` (`shard` null iff malformed); a voter
  *      with ≥ 2 votes passing these → `{ kind: "vote_equivocation", shard, votes: [digest] }`.
  *      Claims are compared field by field by canonical bytes with the candidate's; mismatched
@@ -74,7 +74,7 @@
  *      another root →
  *      `{ kind: "vote_root_mismatch", digest, shard }`. Several events of step 3 or step 12 are
  *      sorted by (shard, digest), a null shard first (`vote_equivocation` by its first digest).
- * P9.6 Stored inputs (§7 `inputs/e`, ledger-inputs.ts): `{ epoch, messages: [{ kind, digest,
+ * P10.6 Stored inputs (§7 `inputs/e`, ledger-inputs.ts): `{ epoch, messages: [{ kind, digest,
  *      message, signatures }] }`, one entry per (kind, digest) holding the union of the copies'
  *      signatures (governance `[{ founder, signature }]` by (founder, signature), others strings
  *      ascending, the validator `[]`), entries by (kind, digest) with kinds governance < proposal <
@@ -83,12 +83,12 @@
  *      has a canonical form (messages that fail a check included; a copy whose message or
  *      signature has no canonical form is dropped on receipt). The file is the document's
  *      canonical bytes; `inputs_hash` = lowercase hex SHA-256 of them.
- * P9.7 Record. P6.1 layout. `active` is the set after step 0; `voters` the reporters that are not
+ * P10.7 Record. P6.1 layout. `active` is the set after step 0; `voters` the reporters that are not
  *      offenders; `sync.reports` and `c_shards` the voters'. Incidents in pipeline order: EA-11
  *      (digest), EA-12, step 3 (shard), a step 4–10 CIR-511, step 12 (shard), step 14's CIR-511
  *      last `{ code: "CIR-511", ea: null, shard: null, evidence: { cause: "invariant",
  *      invariants: [id] } }` (catalog order). Events: step 0, 1, 2, 3, 8, 12, 13.
- * P9.8 Outcome. Abort iff a CIR-511 or a step-12 CIR-302, or no quorum: matching votes <
+ * P10.8 Outcome. Abort iff a CIR-511 or a step-12 CIR-302, or no quorum: matching votes <
  *      max(1, floorDiv(2n + 2, 3)), n = voters (event no_quorum `{ votes, needed }`, not raised
  *      when step 12 or a MathViolation already aborted). Next state: commit → the candidate
  *      (steps 4–11 on S after steps 0–1, coherence C, with step 3's bookkeeping); abort → S with

@@ -14,7 +14,7 @@
  * Without the ledger, `inputs` is the honest epoch's inputs document (epoch.ts, P6.7): the voters'
  * proposals carry their actions and reports. The ledger (`checkLedgerStep`) passes the same view
  * of its stored inputs (the voters' proposals) and, beside it, the stored inputs themselves
- * (`ledger`, P9.6): step 0 is then recomputed from the stored governance records (the mode, the
+ * (`ledger`, P10.6): step 0 is then recomputed from the stored governance records (the mode, the
  * active set, rotations, reinstatements), `incident.evidence` re-derives every step-3 and step-12
  * incident from the stored messages, and `ledger.quorum` counts the stored votes.
  */
@@ -52,7 +52,7 @@ export type StepArgs = {
   readonly record: EpochRecord;
   readonly next: State;
   readonly inputs: StoredInputs;
-  /** The ledger's stored inputs (P9.6), when the epoch was decided by the ledger; absent on the honest path. */
+  /** The ledger's stored inputs (P10.6), when the epoch was decided by the ledger; absent on the honest path. */
   readonly ledger?: LedgerInputs | null;
 };
 
@@ -1350,7 +1350,7 @@ function runCatalog(args: StepArgs): StepViolation[] {
   return out;
 }
 
-/** The view of a ledger epoch that step 14 (and the store) checks: P6.7's view of the voters' proposals, and the stored inputs (P9.6). */
+/** The view of a ledger epoch that step 14 (and the store) checks: P6.7's view of the voters' proposals, and the stored inputs (P10.6). */
 export type LedgerStepView = { readonly inputs: StoredInputs; readonly ledger: LedgerInputs };
 
 /** `checkStep` for an epoch decided by the ledger: step 0 from the stored governance records, steps 3 and 12 from the stored messages. */

@@ -1,5 +1,5 @@
 /**
- * The stored inputs of a ledger epoch (SPEC §7 `inputs/e`; layout pinned as P9.6 in
+ * The stored inputs of a ledger epoch (SPEC §7 `inputs/e`; layout pinned as P10.6 in
  * coherence-ledger.ts): every message the epoch read, with its signatures, in one canonical
  * document, and `inputs_hash`, the SHA-256 of that document's canonical bytes.
  *
