@@ -17,7 +17,7 @@
  * (`checkLedgerStep`) on the decided outcome.
  *
  * ------------------------------------------------------------------------------------------------
- * Layout pins (to be copied into docs/spec.md as "P9. The ledger: messages, incidents, events,
+ * Layout pins (copied into docs/spec.md as "P10. The ledger: messages, incidents, events,
  * stored inputs")
  *
  * P10.1 Messages. Proposal `{ epoch, shard, prev_root, actions, reports: { psi, gradients, sync } }`
