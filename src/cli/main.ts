@@ -4,6 +4,7 @@ import { registerEconomy } from './economy-cmd.ts';
 import { registerGenesis } from './genesis-cmd.ts';
 import { registerInvariants } from './invariants-cmd.ts';
 import { registerKeys } from './keys-cmd.ts';
+import { registerLedger, registerSimulate } from './ledger-cmd.ts';
 import { EXIT } from './output.ts';
 
 export function buildProgram(): Command {
@@ -22,6 +23,8 @@ Exit codes: 0 ok, 1 invalid input or failed verification (the message names the 
   registerKeys(program);
   registerInvariants(program);
   registerEconomy(program);
+  registerSimulate(program);
+  registerLedger(program);
   return program;
 }
 

@@ -1,0 +1,211 @@
+/**
+ * `qfs simulate` (ledger epochs with real ML-DSA-87 signatures, written to a ledger store and its
+ * anchor) and `qfs ledger verify|show` (SPEC §7; layout and anchor format in src/io/ledger-store.ts).
+ */
+import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { parseCanonical, type Json } from '../canonical.ts';
+import { defaultGenesis, devLabel } from '../default-genesis.ts';
+import { QfsError } from '../errors.ts';
+import { signGenesis, type FounderSignature } from '../founders.ts';
+import { genesisHash, type Genesis } from '../genesis.ts';
+import { toHex } from '../hashing.ts';
+import { readBytes } from '../io/files.ts';
+import { SIGNATURES_FILE, readGenesisDir } from '../io/genesis-dir.ts';
+import {
+  appendEpoch,
+  createStore,
+  epochFile,
+  openStore,
+  readAnchorFile,
+  verifyStore,
+  writeAnchorFile,
+  type Anchor,
+  type StoreEvent,
+} from '../io/ledger-store.ts';
+import { honestLedgerEpoch } from '../ledger-run.ts';
+import { devKey } from '../signatures.ts';
+import { stateRoot } from '../state.ts';
+import { DEV_NOTE, EXIT, run } from './output.ts';
+
+const integer = (name: string, min: bigint) => (v: string) => {
+  if (!/^(0|[1-9][0-9]*)$/.test(v) || BigInt(v) < min) throw new QfsError('E_USAGE', name, `${name} takes an integer >= ${min}, got ${JSON.stringify(v)}`);
+  return BigInt(v);
+};
+
+/** The default anchor: `anchor.json` beside the store directory. */
+export const defaultAnchorPath = (store: string): string => join(dirname(resolve(store)), 'anchor.json');
+
+const describeEvent = (e: StoreEvent): string =>
+  e.kind === 'store_repaired' ? `store_repaired epoch ${e.epoch} ${e.file}` : `${e.kind} ${e.file}`;
+
+function shardKeys(g: Genesis): (shard: bigint) => Uint8Array {
+  const keys = new Map<bigint, Uint8Array>();
+  for (const s of g.shards) {
+    const pair = devKey(devLabel.shard(s.id));
+    if (toHex(pair.publicKey) !== s.key) throw new QfsError('E_KEY', `shards[${s.id}].key`, `shard ${s.id}'s key is not its development key: simulate signs with development keys only`);
+    keys.set(s.id, pair.secretKey);
+  }
+  return (shard) => keys.get(shard)!;
+}
+
+function newGenesis(dir: string | undefined): { genesis: Genesis; signatures: readonly FounderSignature[] } {
+  if (dir !== undefined) {
+    const d = readGenesisDir(dir);
+    if (!d.certification.certified) throw new QfsError('E_SIGNATURES', dir, 'the genesis is not certified by M founders');
+    return { genesis: d.genesis, signatures: d.signatures };
+  }
+  process.stderr.write(`genesis: the built-in default (${DEV_NOTE})\n`);
+  const genesis = defaultGenesis();
+  const G = genesisHash(genesis);
+  const signatures = genesis.founders.flatMap((f) => {
+    const pair = devKey(devLabel.founder(f.id));
+    return toHex(pair.publicKey) === f.key ? [signGenesis(G, f.id, pair.secretKey)] : [];
+  });
+  return { genesis, signatures };
+}
+
+export function registerSimulate(program: Command): void {
+  program
+    .command('simulate')
+    .description('run ledger epochs (honest shard agents, real ML-DSA-87 signatures, the scenario load) into a ledger store')
+    .requiredOption('--store <dir>', 'the ledger store directory (created, or continued up to --epochs)')
+    .option('--epochs <n>', 'the store head to reach (epochs already in the store are kept)', '10')
+    .option('--genesis <dir>', 'a certified genesis directory for a new store (default: the built-in genesis)')
+    .option('--seed <n>', 'seed of the load', '1')
+    .option('--anchor <file>', 'the anchor file (default: anchor.json beside the store)')
+    .option('--checkpoint-every <k>', 'write a checkpoint (full state) every k epochs; 0 for none', '10')
+    .addHelpText(
+      'after',
+      '\nThe store holds the genesis files, inputs/<e>.json, record/<e>.json and checkpoint/<e>.json.\n' +
+        'The anchor (genesis hash and every committed record hash) is rewritten atomically after each\n' +
+        'append: keep a copy out of the store\'s reach. Prints the head record hash.',
+    )
+    .action(
+      run((opts: { store: string; epochs: string; genesis?: string; seed: string; anchor?: string; checkpointEvery: string }) => {
+        const target = integer('--epochs', 0n)(opts.epochs);
+        const seed = integer('--seed', 0n)(opts.seed);
+        const every = integer('--checkpoint-every', 0n)(opts.checkpointEvery);
+        const anchorPath = opts.anchor ?? defaultAnchorPath(opts.store);
+        let anchor: Anchor;
+        if (!existsSync(anchorPath)) {
+          if (existsSync(join(opts.store, 'record')) && existsSync(join(opts.store, epochFile('record', 1n)))) {
+            throw new QfsError('E_USAGE', '--anchor', `the store ${opts.store} has epochs but there is no anchor at ${anchorPath}`);
+          }
+          const g = newGenesis(opts.genesis);
+          anchor = { genesis: genesisHash(g.genesis), records: [] };
+          writeAnchorFile(anchorPath, anchor); // the anchor first: a crash before the genesis is written leaves a store to recreate
+          createStore(opts.store, g.genesis, g.signatures);
+        } else {
+          anchor = readAnchorFile(anchorPath);
+          if (opts.genesis !== undefined && readGenesisDir(opts.genesis).hash !== anchor.genesis) {
+            throw new QfsError('E_USAGE', '--genesis', `the anchor ${anchorPath} is for genesis ${anchor.genesis}, not ${opts.genesis}'s`);
+          }
+          if (anchor.records.length === 0 && !existsSync(join(opts.store, SIGNATURES_FILE))) {
+            const g = newGenesis(opts.genesis);
+            if (genesisHash(g.genesis) !== anchor.genesis) throw new QfsError('E_USAGE', '--genesis', `the store has no genesis yet; give the genesis of ${anchor.genesis} with --genesis`);
+            createStore(opts.store, g.genesis, g.signatures);
+          }
+        }
+        const opened = openStore(opts.store, anchor);
+        for (const e of opened.events) process.stderr.write(`${describeEvent(e)}\n`);
+        if (opened.fault !== null) {
+          const f = opened.fault;
+          throw new QfsError(f.error.code, f.file, `epoch ${f.epoch} fails (${f.reason}): ${f.error.message}; EA-14 recovery is not implemented, nothing appended`);
+        }
+        const ctx = opened.ctx;
+        const key = shardKeys(ctx.genesis);
+        let S = opened.state;
+        let head = opened.record;
+        const tty = process.stderr.isTTY;
+        const started = Date.now();
+        const from = S.epoch;
+        for (let e = S.epoch + 1n; e <= target; e++) {
+          const out = honestLedgerEpoch(ctx, S, seed, key);
+          const h = appendEpoch(opts.store, out, every > 0n && e % every === 0n);
+          anchor = { genesis: anchor.genesis, records: [...anchor.records, h] };
+          writeAnchorFile(anchorPath, anchor);
+          S = out.state;
+          head = out.record;
+          const line = `epoch ${e}/${target} ${out.record.outcome} incidents ${out.record.incidents.length} root ${out.record.root.slice(0, 16)}…`;
+          process.stderr.write(tty ? `\r${line}` : `${line}\n`);
+        }
+        if (tty) process.stderr.write('\n');
+        const ran = Number(S.epoch - from);
+        const secs = (Date.now() - started) / 1000;
+        if (ran > 0) process.stderr.write(`${ran} epochs in ${secs.toFixed(1)} s (${(ran / secs).toFixed(2)} epochs/s)\n`);
+        console.log(`store   ${opts.store} (head epoch ${S.epoch})`);
+        console.log(`anchor  ${anchorPath}`);
+        console.log(`root    ${head === null ? '(genesis state)' : head.root}`);
+        console.log(`head    ${anchor.records.at(-1) ?? '(no epoch)'}`);
+      }),
+    );
+}
+
+function readAnchorOption(store: string, given: string | undefined): Anchor | undefined {
+  if (given !== undefined) return readAnchorFile(given);
+  const p = defaultAnchorPath(store);
+  if (existsSync(p)) return readAnchorFile(p);
+  process.stderr.write(`note: no anchor (${p} not found): a cut tail looks like a crash\n`);
+  return undefined;
+}
+
+type RecordLike = { readonly [k: string]: Json };
+
+export function registerLedger(program: Command): void {
+  const ledger = program.command('ledger').description('verify and show a ledger store (SPEC §7)');
+  ledger
+    .command('verify <dir>')
+    .description('re-execute every epoch of the store from the genesis; exit 1 naming the first bad epoch and file')
+    .option('--anchor <file>', 'the anchor (default: anchor.json beside the store if present)')
+    .action(
+      run((dir: string, opts: { anchor?: string }) => {
+        const anchor = readAnchorOption(dir, opts.anchor);
+        const v = verifyStore(dir, anchor);
+        for (const e of v.events) process.stderr.write(`${describeEvent(e)}\n`);
+        if (!v.ok) {
+          const f = v.fault;
+          process.stderr.write(`qfs: epoch ${f.epoch} ${f.file}: ${f.reason}: ${f.error.describe()}\n`);
+          process.exitCode = EXIT.invalid;
+          return;
+        }
+        console.log(`ok      ${v.head} epochs re-executed${anchor === undefined ? ' (no anchor)' : ', every record hash is the anchor\'s'}`);
+        console.log(`root    ${stateRoot(v.state)}`);
+        console.log(`head    ${v.hashes.at(-1) ?? '(no epoch)'}`);
+      }),
+    );
+  ledger
+    .command('show <dir>')
+    .description('a summary of the store (epochs, outcomes, incidents, head root), or one record; reads without verifying')
+    .option('--epoch <n>', 'print this epoch\'s record (canonical JSON)')
+    .action(
+      run((dir: string, opts: { epoch?: string }) => {
+        if (opts.epoch !== undefined) {
+          const e = integer('--epoch', 1n)(opts.epoch);
+          process.stdout.write(`${Buffer.from(readBytes(join(dir, epochFile('record', e)))).toString('utf8')}\n`);
+          return;
+        }
+        const outcomes = new Map<string, number>();
+        const incidents = new Map<string, number>();
+        let head: RecordLike | null = null;
+        let e = 1n;
+        while (existsSync(join(dir, epochFile('record', e)))) {
+          const r = parseCanonical(readBytes(join(dir, epochFile('record', e)))) as RecordLike;
+          outcomes.set(String(r.outcome), (outcomes.get(String(r.outcome)) ?? 0) + 1);
+          for (const i of (r.incidents ?? []) as readonly RecordLike[]) {
+            const k = `${i.code ?? 'no code'} ${i.ea ?? ''}`.trim();
+            incidents.set(k, (incidents.get(k) ?? 0) + 1);
+          }
+          head = r;
+          e++;
+        }
+        const list = (m: Map<string, number>) => ([...m.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, n]) => `${k}: ${n}`).join(', ') || 'none');
+        console.log(`store      ${dir}`);
+        console.log(`epochs     ${e - 1n}`);
+        console.log(`outcomes   ${list(outcomes)}`);
+        console.log(`incidents  ${list(incidents)}`);
+        console.log(`head root  ${head === null ? '(genesis state)' : String(head.root)}`);
+      }),
+    );
+}

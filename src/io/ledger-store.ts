@@ -1,0 +1,443 @@
+/**
+ * The ledger store (SPEC §7 "Ledger store and EA-14"): a directory holding
+ *
+ *   genesis.json, genesis_hash.sha256, genesis_signatures.json   the genesis directory's files
+ *   inputs/<e>.json       the epoch's stored inputs, P10.6's canonical bytes (no newline)
+ *   record/<e>.json       the epoch record, canonical JSON (a cache of what the inputs determine)
+ *   checkpoint/<e>.json   optionally, the full state after epoch e, canonical JSON (a cache)
+ *
+ * `<e>` is the epoch in decimal without leading zeros. Append writes inputs, then the checkpoint,
+ * then the record, each atomically (writeFileAtomic: temporary file, fsync, rename, fsync of the
+ * directory), and returns `H(record)` (recordHash). The epoch is committed when the caller's
+ * anchor holds that hash. The anchor is kept by the caller (the CLI: `anchor.json` beside the
+ * store), a canonical JSON file
+ *
+ *   { "genesis": G, "records": [{ "epoch": "1", "hash": H(record/1) }, …] }
+ *
+ * with the epochs 1, 2, … in order, written atomically after each append.
+ *
+ * Opening (`openStore`, §7): a genesis whose hash is not the anchor's is refused (a thrown
+ * QfsError, fatal); temporary files and files of epochs beyond the anchor's head are crash residue,
+ * removed with an event `residue_removed`; c is the latest checkpoint whose records 1..c hash to
+ * the anchor and whose root is record c's; inputs 1..c must hash to the records' `inputs_hash`;
+ * c+1..head are re-executed (replayLedgerEpoch) and must hash to the anchor; a record or
+ * checkpoint cache that differs is rewritten (event `store_repaired`); the first epoch k failing
+ * is reported as a fault with the state before k. (EA-14's recovery epoch is not implemented.)
+ *
+ * Verifying (`verifyStore`) changes nothing and is stricter: it re-executes every epoch from the
+ * genesis and reports the first file that is not what the inputs (and the anchor) determine,
+ * caches included, so that any altered byte is named. Residue is reported (`residue`), not a fault.
+ * Without an anchor the re-execution itself is the reference: altered caches are found, but a
+ * cut tail looks like a crash and consistently altered inputs cannot be told from genuine ones.
+ */
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { canonicalString, INTEGER, parseCanonical, type Encodable, type Json } from '../canonical.ts';
+import { replayLedgerEpoch, type LedgerEpoch } from '../coherence-ledger.ts';
+import { epochContext, type EpochContext } from '../epoch.ts';
+import { recordHash, type EpochRecord } from '../epoch-record.ts';
+import { QfsError } from '../errors.ts';
+import type { FounderSignature } from '../founders.ts';
+import type { Genesis } from '../genesis.ts';
+import { sha256, taggedHashHex, toHex } from '../hashing.ts';
+import { ledgerInputsBytes, readLedgerInputs } from '../ledger-inputs.ts';
+import { initialState, stateRoot, type State } from '../state.ts';
+import { readBytes, writeFileAtomic } from './files.ts';
+import { readGenesisDir, writeGenesisDir, type GenesisDir } from './genesis-dir.ts';
+
+export const EPOCH_DIRS = ['inputs', 'record', 'checkpoint'] as const;
+export type EpochFileKind = (typeof EPOCH_DIRS)[number];
+
+/** The file of an epoch, relative to the store: `inputs/3.json`. */
+export const epochFile = (kind: EpochFileKind, e: bigint): string => `${kind}/${e}.json`;
+
+// ---------------------------------------------------------------------------------------------
+// Crash hook (tests): QFS_CRASH_AFTER_WRITES=i makes the process SIGKILL itself after its i-th
+// atomic write of a store or anchor file.
+
+let writes = 0;
+function atomic(path: string, data: string | Uint8Array): void {
+  writeFileAtomic(path, data);
+  const limit = process.env.QFS_CRASH_AFTER_WRITES;
+  if (limit !== undefined && limit !== '' && ++writes >= Number(limit)) process.kill(process.pid, 'SIGKILL');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anchor
+
+/** The anchor: G and `records[e − 1]` = H(record/e) for every committed epoch e. */
+export type Anchor = { readonly genesis: string; readonly records: readonly string[] };
+
+const HEX32 = /^[0-9a-f]{64}$/;
+
+export const anchorText = (a: Anchor): string =>
+  canonicalString({ genesis: a.genesis, records: a.records.map((hash, i) => ({ epoch: BigInt(i + 1), hash })) });
+
+export function parseAnchor(bytes: Uint8Array | string, where = 'anchor'): Anchor {
+  let doc: Json;
+  try {
+    doc = parseCanonical(bytes);
+  } catch (e) {
+    throw new QfsError('E_CANONICAL', where, `the anchor is not canonical JSON: ${(e as Error).message}`);
+  }
+  const bad = (field: string, message: string): never => {
+    throw new QfsError('E_MALFORMED', `${where}:${field}`, message);
+  };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return bad('', 'not an object');
+  const o = doc as { readonly [k: string]: Json };
+  const keys = Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  if (keys.join(',') !== 'genesis,records') bad('', 'keys must be exactly genesis, records');
+  if (typeof o.genesis !== 'string' || !HEX32.test(o.genesis)) bad('genesis', 'not 32 bytes of lowercase hex');
+  if (!Array.isArray(o.records)) return bad('records', 'not a list');
+  const records = (o.records as readonly Json[]).map((r, i) => {
+    const x = r as { readonly [k: string]: Json };
+    if (typeof r !== 'object' || r === null || Array.isArray(r) || Object.keys(x).length !== 2) bad(`records[${i}]`, 'not { epoch, hash }');
+    if (x.epoch !== String(i + 1)) bad(`records[${i}].epoch`, `expected epoch ${i + 1}`);
+    if (typeof x.hash !== 'string' || !HEX32.test(x.hash)) bad(`records[${i}].hash`, 'not 32 bytes of lowercase hex');
+    return x.hash as string;
+  });
+  return { genesis: o.genesis as string, records };
+}
+
+export const readAnchorFile = (path: string): Anchor => parseAnchor(readBytes(path), path);
+export const writeAnchorFile = (path: string, a: Anchor): void => atomic(path, anchorText(a));
+
+// ---------------------------------------------------------------------------------------------
+// Creating and appending
+
+/** Creates a store holding the genesis directory's files (the caller starts its anchor with `{ genesis: hash, records: [] }`). */
+export function createStore(dir: string, genesis: Genesis, signatures: readonly FounderSignature[]): string {
+  const hash = writeGenesisDir(dir, genesis, signatures);
+  for (const d of EPOCH_DIRS) mkdirSync(join(dir, d), { recursive: true });
+  return hash;
+}
+
+/** Appends an epoch: inputs, then (if asked) the checkpoint, then the record, each atomic; returns H(record). */
+export function appendEpoch(dir: string, epoch: LedgerEpoch, checkpoint: boolean): string {
+  const e = epoch.record.epoch;
+  atomic(join(dir, epochFile('inputs', e)), ledgerInputsBytes(epoch.inputs));
+  if (checkpoint) atomic(join(dir, epochFile('checkpoint', e)), canonicalString(epoch.state as unknown as Encodable));
+  atomic(join(dir, epochFile('record', e)), canonicalString(epoch.record as unknown as Encodable));
+  return recordHash(epoch.record);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading a checkpoint (a full state, §4)
+
+type O = { readonly [k: string]: Json };
+function decodeState(doc: Json): State {
+  const fail = (f: string): never => {
+    throw new QfsError('E_MALFORMED', f, 'not a §4 state');
+  };
+  const obj = (x: Json | undefined, f: string): O => (typeof x === 'object' && x !== null && !Array.isArray(x) ? (x as O) : fail(f));
+  const list = (x: Json | undefined, f: string): readonly Json[] => (Array.isArray(x) ? (x as readonly Json[]) : fail(f));
+  const int = (x: Json | undefined, f: string): bigint => (typeof x === 'string' && INTEGER.test(x) ? BigInt(x) : fail(f));
+  const str = (x: Json | undefined, f: string): string => (typeof x === 'string' ? x : fail(f));
+  const s = obj(doc, '');
+  const mode = str(s.mode, 'mode');
+  if (mode !== 'normal' && mode !== 'safe') fail('mode');
+  const ints = <K extends string>(x: Json, f: string, keys: readonly K[]): Record<K, bigint> => {
+    const o = obj(x, f);
+    return Object.fromEntries(keys.map((k) => [k, int(o[k], `${f}.${k}`)])) as Record<K, bigint>;
+  };
+  return {
+    genesis: str(s.genesis, 'genesis'),
+    epoch: int(s.epoch, 'epoch'),
+    mode: mode as State['mode'],
+    nodes: list(s.nodes, 'nodes').map((n, i) => ints(n, `nodes[${i}]`, ['id', 'chr', 'flx', 'stake', 'psy', 'atr', 'res', 'dis', 'nonce'] as const)),
+    users: list(s.users, 'users').map((u, i) => ints(u, `users[${i}]`, ['id', 'flx'] as const)),
+    treasury: int(s.treasury, 'treasury'),
+    chr_pool: int(s.chr_pool, 'chr_pool'),
+    shards: list(s.shards, 'shards').map((x, i) => {
+      const o = obj(x, `shards[${i}]`);
+      if (typeof o.blacklisted !== 'boolean') fail(`shards[${i}].blacklisted`);
+      return { id: int(o.id, `shards[${i}].id`), halted_until: int(o.halted_until, `shards[${i}].halted_until`), violations: int(o.violations, `shards[${i}].violations`), blacklisted: o.blacklisted as boolean };
+    }),
+    unstakes: list(s.unstakes, 'unstakes').map((u, i) => ints(u, `unstakes[${i}]`, ['node', 'nonce', 'amount', 'since'] as const)),
+    coherence: int(s.coherence, 'coherence'),
+    founders: list(s.founders, 'founders').map((x, i) => {
+      const o = obj(x, `founders[${i}]`);
+      return { id: int(o.id, `founders[${i}].id`), key: str(o.key, `founders[${i}].key`) };
+    }),
+    last_oracle_epoch: int(s.last_oracle_epoch, 'last_oracle_epoch'),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening and verifying
+
+/** Why a file fails: the store's own fault codes (the QfsError carries the generic code). */
+export type FaultReason =
+  | 'missing' // the file is not there
+  | 'not_canonical' // its bytes are not canonical JSON
+  | 'malformed' // not the layout (inputs P10.6, record P6.1, state §4), or for another epoch
+  | 'inputs_hash' // inputs/e does not hash to record/e's inputs_hash
+  | 'not_replayable' // re-executing inputs/e fails, or stores other inputs than the file's
+  | 'anchor_mismatch' // inputs/e re-executes to a record whose hash is not the anchor's
+  | 'cache_differs'; // record/e or checkpoint/e is not what the inputs determine
+
+export type StoreFault = { readonly epoch: bigint; readonly file: string; readonly reason: FaultReason; readonly error: QfsError };
+
+export type StoreEvent =
+  | { readonly kind: 'residue_removed'; readonly file: string }
+  | { readonly kind: 'residue'; readonly file: string }
+  | { readonly kind: 'store_repaired'; readonly epoch: bigint; readonly file: string };
+
+export type OpenedStore = {
+  readonly genesis: GenesisDir;
+  readonly ctx: EpochContext;
+  /** The last good epoch: the anchor's head, or k − 1 when epoch k failed. */
+  readonly head: bigint;
+  /** The state after `head`. */
+  readonly state: State;
+  /** The record of `head` (null at epoch 0). */
+  readonly record: EpochRecord | null;
+  /** H(record/e) for e = 1 … head (the anchor's entries, or the re-executed records' without an anchor). */
+  readonly hashes: readonly string[];
+  readonly events: readonly StoreEvent[];
+  /** The first failing epoch k and its file, or null. */
+  readonly fault: StoreFault | null;
+};
+
+const TEMP = /^\..*\.tmp$/;
+const EPOCH_NAME = /^(0|[1-9][0-9]*)\.json$/;
+
+type Ctx = {
+  readonly dir: string;
+  readonly anchor: Anchor | undefined;
+  readonly repair: boolean;
+  readonly events: StoreEvent[];
+};
+
+function fileBytes(dir: string, rel: string): Uint8Array | undefined {
+  const p = join(dir, rel);
+  return existsSync(p) ? readBytes(p) : undefined;
+}
+
+const fault = (epoch: bigint, file: string, reason: FaultReason, code: 'E_IO' | 'E_CANONICAL' | 'E_MALFORMED', message: string): StoreFault => ({
+  epoch,
+  file,
+  reason,
+  error: new QfsError(code, file, message),
+});
+
+const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
+
+/** Epochs that have a file of the given kind. */
+function epochsOf(dir: string, kind: EpochFileKind): bigint[] {
+  const d = join(dir, kind);
+  if (!existsSync(d)) return [];
+  return readdirSync(d)
+    .filter((n) => EPOCH_NAME.test(n))
+    .map((n) => BigInt(n.slice(0, -5)))
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** Removes (or, read-only, reports) temporary files and the files of epochs beyond `head`. */
+function residue(c: Ctx, head: bigint): void {
+  const found: string[] = [];
+  for (const n of readdirSync(c.dir)) if (TEMP.test(n)) found.push(n);
+  for (const kind of EPOCH_DIRS) {
+    const d = join(c.dir, kind);
+    if (!existsSync(d)) continue;
+    for (const n of readdirSync(d).sort()) {
+      if (TEMP.test(n) || (EPOCH_NAME.test(n) && BigInt(n.slice(0, -5)) > head)) found.push(`${kind}/${n}`);
+    }
+  }
+  for (const f of found) {
+    if (c.repair) {
+      rmSync(join(c.dir, f), { force: true });
+      c.events.push({ kind: 'residue_removed', file: f });
+    } else c.events.push({ kind: 'residue', file: f });
+  }
+}
+
+/** The head without an anchor: the largest e with record/1 … record/e all present. */
+function headWithoutAnchor(dir: string): bigint {
+  const have = new Set(epochsOf(dir, 'record'));
+  let e = 0n;
+  while (have.has(e + 1n)) e++;
+  return e;
+}
+
+/** A stored record as JSON, or a fault. */
+function readRecordJson(dir: string, e: bigint): { json: Json; bytes: Uint8Array } | StoreFault {
+  const f = epochFile('record', e);
+  const b = fileBytes(dir, f);
+  if (b === undefined) return fault(e, f, 'missing', 'E_IO', 'missing');
+  try {
+    return { json: parseCanonical(b), bytes: b };
+  } catch (x) {
+    return fault(e, f, 'not_canonical', 'E_CANONICAL', (x as Error).message);
+  }
+}
+
+const isFault = (x: unknown): x is StoreFault => typeof x === 'object' && x !== null && 'reason' in x && 'error' in x;
+
+/** Re-executes c+1 … head from S; caches compared (rewritten when repairing). */
+function replayFrom(c: Ctx, ctx: EpochContext, from: bigint, S0: State, rec0: EpochRecord | null, head: bigint, hashes: string[]): { state: State; record: EpochRecord | null; fault: StoreFault | null } {
+  let S = S0;
+  let record = rec0;
+  for (let e = from + 1n; e <= head; e++) {
+    const fi = epochFile('inputs', e);
+    const b = fileBytes(c.dir, fi);
+    if (b === undefined) return { state: S, record, fault: fault(e, fi, 'missing', 'E_IO', 'missing') };
+    let doc: Json;
+    try {
+      doc = parseCanonical(b);
+    } catch (x) {
+      return { state: S, record, fault: fault(e, fi, 'not_canonical', 'E_CANONICAL', (x as Error).message) };
+    }
+    const r = readLedgerInputs(doc);
+    if (!r.ok) return { state: S, record, fault: fault(e, fi, 'malformed', 'E_MALFORMED', r.error.describe()) };
+    if (r.value.epoch !== e) return { state: S, record, fault: fault(e, fi, 'malformed', 'E_MALFORMED', `holds the inputs of epoch ${r.value.epoch}`) };
+    let out: LedgerEpoch;
+    try {
+      out = replayLedgerEpoch(ctx, S, r.value);
+    } catch (x) {
+      return { state: S, record, fault: fault(e, fi, 'not_replayable', 'E_MALFORMED', `re-execution failed: ${(x as Error).message}`) };
+    }
+    if (text(ledgerInputsBytes(out.inputs)) !== text(b)) {
+      return { state: S, record, fault: fault(e, fi, 'not_replayable', 'E_MALFORMED', 're-execution stores other inputs than this file (a message it would not read, or a copy it would drop)') };
+    }
+    const h = recordHash(out.record);
+    const expected = c.anchor?.records[Number(e - 1n)];
+    if (expected !== undefined && h !== expected) {
+      return { state: S, record, fault: fault(e, fi, 'anchor_mismatch', 'E_MALFORMED', `re-executes to a record with hash ${h}, the anchor holds ${expected}`) };
+    }
+    const caches: [EpochFileKind, string, boolean][] = [
+      ['record', canonicalString(out.record as unknown as Encodable), true],
+      ['checkpoint', canonicalString(out.state as unknown as Encodable), false],
+    ];
+    for (const [kind, want, required] of caches) {
+      const f = epochFile(kind, e);
+      const have = fileBytes(c.dir, f);
+      if (have === undefined && !required) continue;
+      if (have !== undefined && text(have) === want) continue;
+      if (!c.repair) {
+        return {
+          state: S,
+          record,
+          fault: have === undefined ? fault(e, f, 'missing', 'E_IO', 'missing') : fault(e, f, 'cache_differs', 'E_MALFORMED', `not what inputs/${e}.json determines`),
+        };
+      }
+      atomic(join(c.dir, f), want);
+      c.events.push({ kind: 'store_repaired', epoch: e, file: f });
+    }
+    hashes.push(h);
+    S = out.state;
+    record = out.record;
+  }
+  return { state: S, record, fault: null };
+}
+
+function readStoreGenesis(dir: string, anchor: Anchor | undefined): GenesisDir {
+  if (!existsSync(dir)) throw new QfsError('E_IO', dir, 'no such store directory');
+  const g = readGenesisDir(dir);
+  if (anchor !== undefined && g.hash !== anchor.genesis) {
+    throw new QfsError('E_SIGNATURES', 'genesis', `the store's genesis hashes to ${g.hash}, the anchor's is ${anchor.genesis}: refused`);
+  }
+  if (!g.certification.certified) throw new QfsError('E_SIGNATURES', 'genesis', "the store's genesis is not certified by M founders");
+  return g;
+}
+
+/**
+ * Opens a store (§7), removing crash residue and repairing caches. Throws (fatal) on a genesis
+ * that is not the anchor's; returns the first failing epoch as `fault` (the state before it in `state`).
+ */
+export function openStore(dir: string, anchor?: Anchor): OpenedStore {
+  const g = readStoreGenesis(dir, anchor);
+  const ctx = epochContext(g.genesis);
+  const c: Ctx = { dir, anchor, repair: true, events: [] };
+  const head = anchor !== undefined ? BigInt(anchor.records.length) : headWithoutAnchor(dir);
+  residue(c, head);
+  for (const d of EPOCH_DIRS) mkdirSync(join(dir, d), { recursive: true });
+  const genesisState = initialState(g.genesis, g.hash);
+
+  // Records 1 … e that hash to the anchor (computed lazily, once).
+  const records: EpochRecord[] = [];
+  let goodRecords = 0n;
+  let recordsDone = false;
+  const recordsUpTo = (e: bigint): boolean => {
+    while (!recordsDone && goodRecords < e) {
+      const r = readRecordJson(dir, goodRecords + 1n);
+      const expected = anchor?.records[Number(goodRecords)];
+      if (isFault(r) || (expected !== undefined && taggedHashHex('qfs/v13/epoch', r.json) !== expected)) recordsDone = true;
+      else {
+        records.push(r.json as unknown as EpochRecord);
+        goodRecords++;
+      }
+    }
+    return goodRecords >= e;
+  };
+  /** The latest checkpoint ≤ limit that passes §7's test, with its state. */
+  const checkpointAtOrBefore = (limit: bigint): { c: bigint; state: State } => {
+    const candidates = epochsOf(dir, 'checkpoint').filter((e) => e >= 1n && e <= limit).reverse();
+    for (const e of candidates) {
+      if (!recordsUpTo(e)) continue;
+      const b = fileBytes(dir, epochFile('checkpoint', e))!;
+      try {
+        const s = decodeState(parseCanonical(b));
+        if (canonicalString(s as unknown as Encodable) !== text(b)) continue;
+        const rec = records[Number(e - 1n)]!;
+        if (s.epoch !== e || s.genesis !== g.hash || stateRoot(s) !== (rec as unknown as { root: string }).root) continue;
+        return { c: e, state: s };
+      } catch {
+        continue;
+      }
+    }
+    return { c: 0n, state: genesisState };
+  };
+
+  const cp = checkpointAtOrBefore(head);
+  const hashes: string[] = [];
+  // Inputs 1 … c must hash to the records' inputs_hash.
+  let k: StoreFault | null = null;
+  for (let e = 1n; e <= cp.c; e++) {
+    const f = epochFile('inputs', e);
+    const b = fileBytes(dir, f);
+    const rec = records[Number(e - 1n)]!;
+    if (b === undefined) k = fault(e, f, 'missing', 'E_IO', 'missing');
+    else if (toHex(sha256(b)) !== rec.inputs_hash) k = fault(e, f, 'inputs_hash', 'E_MALFORMED', `hashes to ${toHex(sha256(b))}, record/${e}.json says ${rec.inputs_hash}`);
+    else {
+      try {
+        parseCanonical(b);
+      } catch (x) {
+        k = fault(e, f, 'not_canonical', 'E_CANONICAL', (x as Error).message);
+      }
+    }
+    if (k !== null) break;
+    hashes.push(recordHash(rec));
+  }
+  if (k === null) {
+    const r = replayFrom(c, ctx, cp.c, cp.state, cp.c === 0n ? null : records[Number(cp.c - 1n)]!, head, hashes);
+    return { genesis: g, ctx, head: r.fault === null ? head : r.fault.epoch - 1n, state: r.state, record: r.record, hashes, events: c.events, fault: r.fault };
+  }
+  // k ≤ c: the state before k from the latest good checkpoint before k (or the genesis).
+  const before = checkpointAtOrBefore(k.epoch - 1n);
+  const prefix: string[] = hashes.slice(0, Number(before.c));
+  const r = replayFrom(c, ctx, before.c, before.state, before.c === 0n ? null : records[Number(before.c - 1n)]!, k.epoch - 1n, prefix);
+  if (r.fault !== null) throw new QfsError('E_MALFORMED', r.fault.file, `cannot rebuild the state before epoch ${k.epoch}: ${r.fault.error.message}`);
+  return { genesis: g, ctx, head: k.epoch - 1n, state: r.state, record: r.record, hashes: prefix, events: c.events, fault: k };
+}
+
+export type Verification =
+  | { readonly ok: true; readonly head: bigint; readonly state: State; readonly hashes: readonly string[]; readonly events: readonly StoreEvent[] }
+  | { readonly ok: false; readonly fault: StoreFault; readonly head: bigint; readonly events: readonly StoreEvent[] };
+
+/**
+ * Verifies a store without changing it: re-executes every epoch from the genesis and names the
+ * first file that is not what the inputs and the anchor determine. A genesis that is not the
+ * anchor's (or does not read) throws.
+ */
+export function verifyStore(dir: string, anchor?: Anchor): Verification {
+  const g = readStoreGenesis(dir, anchor);
+  const ctx = epochContext(g.genesis);
+  const c: Ctx = { dir, anchor, repair: false, events: [] };
+  const head = anchor !== undefined ? BigInt(anchor.records.length) : headWithoutAnchor(dir);
+  residue(c, head);
+  const hashes: string[] = [];
+  const r = replayFrom(c, ctx, 0n, initialState(g.genesis, g.hash), null, head, hashes);
+  if (r.fault !== null) return { ok: false, fault: r.fault, head, events: c.events };
+  return { ok: true, head, state: r.state, hashes, events: c.events };
+}
