@@ -1,72 +1,236 @@
 /**
- * `npm run bench [-- --json] [-- --sizes 1000,10000,100000] [-- --epochs N]`
+ * `npm run bench [-- --json] [-- --sizes 1000,10000,100000] [-- --epochs N] [-- --actions N]
+ *  [-- --oracle-nodes N] [-- --no-stages] [-- --v8="--max-semi-space-size=64 --single-threaded-gc"]`
  *
- * An honest epoch on synthetic economies (bench/synthetic.ts) at 1k, 10k and 100k nodes, and in
- * the same run a baseline — the cost of computing the state root alone — so that the ratio
- * epoch / baseline can be compared across noisy machines. Median of N epochs per size.
- * `--json` prints one JSON object per line.
+ * The real honest epoch, `runHonestEpoch` (src/epoch.ts), on synthetic economies
+ * (bench/synthetic.ts) at 1k, 10k and 100k nodes, each epoch with `--actions` submitted actions
+ * (default 300, about 1 in 16 invalid and refused by the honest agents) and one signed oracle
+ * snapshot moving `--oracle-nodes` dissonances (default 300). The inputs are made (and signed)
+ * outside the timed region. In the same run, a baseline — the state root of S alone — so that the
+ * ratio epoch / baseline can be compared across noisy machines. Medians of N epochs per size.
+ *
+ * Per-stage timings: after each timed epoch, the stages of that same epoch are run again one by
+ * one on the same S and inputs (the exported functions `runHonestEpoch` is made of) and timed:
+ * prev_root (root of S), oracle (step 1), opening_field (step 2), agents (the honest agents'
+ * choices and proposals), steps_4_10 (`runEconomy`), record (inputs hash, validator, sync,
+ * c_shards and the record itself), state_root (root of the next state), and record_hash
+ * (`recordHash`, which `runHonestEpoch` does not compute). `stage_sum_ms` is their sum without
+ * record_hash, to compare with epoch_ms. Wall-clock medians, and beside them (`epoch_cpu_ms`,
+ * `stages_cpu`) the process CPU time of the same calls, steadier on a shared machine (it counts GC
+ * helper threads too: run with `node --single-threaded-gc` to keep all of the work on one thread).
+ * The baseline is the root of S computed afresh (`stateRoot({ ...S })`: the root of S itself is
+ * remembered from the epoch that produced it). `--json` prints one JSON object per line.
  */
+import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { genesisHash } from '../src/genesis.ts';
-import { openingField } from '../src/psi-field.ts';
+import { median as medianBigint } from '../src/certified-math.ts';
+import { recordHash, type EpochRecord } from '../src/epoch-record.ts';
+import { activeShards, epochContext, inputsHash, runHonestEpoch, type EpochInputs, type StoredInputs } from '../src/epoch.ts';
 import { runEconomy } from '../src/harmonic-economics.ts';
-import { initialState, stateRoot, topology, type State } from '../src/state.ts';
-import { syntheticGenesis } from './synthetic.ts';
+import { chooseActions, honestProposal } from '../src/honest-agent.ts';
+import { applyOracle, decideOracle, storedSnapshots } from '../src/oracle.ts';
+import { openingField } from '../src/psi-field.ts';
+import { stakeCoherence, type ActionBasis } from '../src/action-rules.ts';
+import { initialState, stateRoot, type State } from '../src/state.ts';
+import { checkValidator } from '../src/validator.ts';
+import type { Json } from '../src/canonical.ts';
+import { syntheticGenesis, syntheticInputs } from './synthetic.ts';
 
 const { values } = parseArgs({
   options: {
     json: { type: 'boolean', default: false },
     sizes: { type: 'string', default: '1000,10000,100000' },
     epochs: { type: 'string', default: '5' },
+    actions: { type: 'string', default: '300' },
+    'oracle-nodes': { type: 'string', default: '300' },
+    'no-stages': { type: 'boolean', default: false },
+    v8: { type: 'string' },
   },
 });
+// `--v8="--max-semi-space-size=64 --single-threaded-gc"`: run again under those V8 flags.
+if (values.v8 !== undefined && process.env.QFS_BENCH_V8 === undefined) {
+  const flags = values.v8.split(/\s+/).filter((f) => f !== '');
+  const r = spawnSync(process.execPath, [...process.execArgv, ...flags, ...process.argv.slice(1)], { stdio: 'inherit', env: { ...process.env, QFS_BENCH_V8: values.v8 } });
+  process.exit(r.status ?? 1);
+}
 const sizes = values.sizes.split(',').map((s) => Number(s.trim()));
 const epochs = Number(values.epochs);
-if (sizes.some((n) => !Number.isInteger(n) || n < 16) || !Number.isInteger(epochs) || epochs < 1) {
-  console.error('bench: --sizes takes integers >= 16 separated by commas, --epochs an integer >= 1');
+const actionCount = Number(values.actions);
+const oracleNodes = Number(values['oracle-nodes']);
+if (
+  sizes.some((n) => !Number.isInteger(n) || n < 16) ||
+  !Number.isInteger(epochs) ||
+  epochs < 1 ||
+  !Number.isInteger(actionCount) ||
+  actionCount < 0 ||
+  !Number.isInteger(oracleNodes) ||
+  oracleNodes < 0
+) {
+  console.error('bench: --sizes takes integers >= 16 separated by commas, --epochs an integer >= 1, --actions and --oracle-nodes integers >= 0');
   process.exit(2);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
-const time = (f: () => void) => {
+const ms = (x: number) => Math.round(x * 10) / 10;
+/** CPU time (user + system, all threads of the process, so GC helper threads too) of each `time` call, in order. */
+let cpuLog: number[] = [];
+const time = <T>(f: () => T): [T, number] => {
+  const c = process.cpuUsage();
   const t = performance.now();
-  f();
-  return performance.now() - t;
+  const r = f();
+  const wall = performance.now() - t;
+  const d = process.cpuUsage(c);
+  cpuLog.push((d.user + d.system) / 1000);
+  return [r, wall];
 };
+const lastCpu = (): number => cpuLog[cpuLog.length - 1]!;
 
-function honestEpoch(topo: ReturnType<typeof topology>, s: State): State {
-  const field = openingField(topo, s.nodes);
-  const t = s.epoch + 1n;
-  const r = runEconomy(topo, s, field, [], t);
-  const next: State = { ...s, epoch: t, nodes: r.nodes, users: r.users, treasury: r.treasury, chr_pool: r.chr_pool, unstakes: r.unstakes, coherence: field.c };
-  stateRoot(next);
-  return next;
+const STAGES = ['prev_root', 'oracle', 'opening_field', 'agents', 'steps_4_10', 'record', 'state_root', 'record_hash'] as const;
+type Stage = (typeof STAGES)[number];
+
+/** The stages of `runHonestEpoch` (src/epoch.ts, normal mode), one by one, timed. */
+function stages(ctx: ReturnType<typeof epochContext>, S: State, inputs: EpochInputs): Record<Stage, number> {
+  const topo = ctx.topology;
+  const t = S.epoch + 1n;
+  const out = {} as Record<Stage, number>;
+  cpuLog = [];
+  const [prevRoot, a] = time(() => stateRoot(S));
+  out.prev_root = a;
+  const [w, b] = time(() => {
+    const snapshots = storedSnapshots(inputs.snapshots);
+    const oracle = decideOracle({ genesisHash: ctx.genesisHash, oracleKey: ctx.genesis.oracle_key, topology: topo }, snapshots, t, S.last_oracle_epoch);
+    return { snapshots, oracle, s1: applyOracle(topo, S, oracle.admitted), active: activeShards(S, t) };
+  });
+  out.oracle = b;
+  const [field, c] = time(() => openingField(topo, w.s1.nodes));
+  out.opening_field = c;
+  const basis: ActionBasis = { topology: topo, nodes: w.s1.nodes, unstakes: S.unstakes, field };
+  const [stored, d] = time(() => {
+    const submitted = new Map<bigint, Json[]>();
+    for (const { shard, actions } of inputs.actions) submitted.set(shard, [...(submitted.get(shard) ?? []), ...actions]);
+    const choices = w.active.map((shard) => chooseActions(basis, shard, submitted.get(shard) ?? []));
+    const proposals = choices.map((ch) => honestProposal(basis, ch, t, prevRoot));
+    const doc: StoredInputs = { epoch: t, snapshots: w.snapshots, validator: inputs.validator, proposals };
+    return doc;
+  });
+  out.agents = d;
+  const actions = stored.proposals.flatMap((p) => p.actions);
+  const [econ, e] = time(() => runEconomy(topo, w.s1, field, actions, t));
+  out.steps_4_10 = e;
+  const next: State = {
+    ...w.s1,
+    epoch: t,
+    nodes: econ.nodes,
+    users: econ.users,
+    treasury: econ.treasury,
+    chr_pool: econ.chr_pool,
+    unstakes: econ.unstakes,
+    coherence: field.c,
+  };
+  const [record, f] = time(() => {
+    const validator = checkValidator(topo, t, field.psi, stored.validator);
+    const inputs_hash = inputsHash(stored);
+    const reports = stored.proposals.map((p) => ({ shard: p.shard, value: p.reports.sync }));
+    const sync = { c: field.c, median: reports.length === 0 ? null : medianBigint(reports.map((r) => r.value)), reports };
+    const c_shards = stored.proposals.map((p) => {
+      const x = stakeCoherence(basis, p.shard, p.actions);
+      return { shard: p.shard, open: x.open, with_stakes: x.with_stakes };
+    });
+    const r: EpochRecord = {
+      epoch: t,
+      prev_root: prevRoot,
+      root: '',
+      outcome: 'commit',
+      inputs_hash,
+      active: w.active,
+      voters: stored.proposals.map((p) => p.shard),
+      incidents: [...w.oracle.rejections.map((evidence) => ({ code: null, ea: 'EA-11' as const, shard: null, evidence })), ...validator.incidents],
+      events: [...validator.events],
+      moves: econ.record.moves,
+      flows: econ.record.flows,
+      chr: econ.record.chr,
+      res: econ.record.res,
+      psy_minted: econ.record.psy_minted,
+      rewards: econ.record.rewards,
+      sync,
+      c_shards,
+    };
+    return r;
+  });
+  out.record = f;
+  const [root, g] = time(() => stateRoot(next));
+  out.state_root = g;
+  const [, h] = time(() => recordHash({ ...record, root }));
+  out.record_hash = h;
+  return out;
 }
+
+/** The CPU times of the last `stages` call, in STAGES order. */
+const stagesCpu = (): Record<Stage, number> => Object.fromEntries(STAGES.map((x, k) => [x, cpuLog[k]!])) as Record<Stage, number>;
 
 for (const n of sizes) {
   const g = syntheticGenesis(n);
-  const topo = topology(g);
-  let s = initialState(g, genesisHash(g));
+  const ctx = epochContext(g);
+  let s = initialState(g, ctx.genesisHash);
   const epochMs: number[] = [];
+  const epochCpu: number[] = [];
   const rootMs: number[] = [];
+  const recordHashMs: number[] = [];
+  const stageMs: Record<Stage, number[]> = Object.fromEntries(STAGES.map((x) => [x, []])) as unknown as Record<Stage, number[]>;
+  const stageCpu: Record<Stage, number[]> = Object.fromEntries(STAGES.map((x) => [x, []])) as unknown as Record<Stage, number[]>;
+  let taken = 0;
+  let refused = 0;
   for (let e = 0; e < epochs; e++) {
-    rootMs.push(time(() => stateRoot(s)));
-    epochMs.push(time(() => (s = honestEpoch(topo, s))));
+    const inputs = syntheticInputs(ctx, s, { actions: actionCount, oracleNodes, seed: 3 });
+    // Baseline: the root of S computed afresh (a copy of the object, so no remembered root).
+    rootMs.push(time(() => stateRoot({ ...s }))[1]);
+    const [out, epochTime] = time(() => runHonestEpoch(ctx, s, inputs));
+    epochMs.push(epochTime);
+    epochCpu.push(lastCpu());
+    recordHashMs.push(time(() => recordHash(out.record))[1]);
+    taken += out.inputs.proposals.reduce((k, p) => k + p.actions.length, 0);
+    refused += out.refusals.length;
+    if (!values['no-stages']) {
+      const st = stages(ctx, s, inputs);
+      const sc = stagesCpu();
+      for (const x of STAGES) {
+        stageMs[x].push(st[x]);
+        stageCpu[x].push(sc[x]);
+      }
+    }
+    s = out.state;
   }
+  const stageMedians = values['no-stages'] ? null : Object.fromEntries(STAGES.map((x) => [x, ms(median(stageMs[x]))]));
+  const stageCpuMedians = values['no-stages'] ? null : Object.fromEntries(STAGES.map((x) => [x, ms(median(stageCpu[x]))]));
   const row = {
     bench: 'honest-epoch',
     nodes: n,
     edges: g.edges.length,
-    users: topo.userIds.length,
+    users: ctx.topology.userIds.length,
     epochs,
-    epoch_ms: Math.round(median(epochMs)),
+    actions_taken: Math.round(taken / epochs),
+    actions_refused: Math.round(refused / epochs),
+    oracle_nodes: oracleNodes,
+    epoch_ms: ms(median(epochMs)),
+    epoch_min_ms: ms(Math.min(...epochMs)),
+    epoch_max_ms: ms(Math.max(...epochMs)),
+    epoch_cpu_ms: ms(median(epochCpu)),
+    record_hash_ms: ms(median(recordHashMs)),
     baseline: 'state-root',
-    baseline_ms: Math.round(median(rootMs)),
+    baseline_ms: ms(median(rootMs)),
     ratio: Number((median(epochMs) / median(rootMs)).toFixed(2)),
+    stages: stageMedians,
+    stage_sum_ms: stageMedians === null ? null : ms(STAGES.filter((x) => x !== 'record_hash').reduce((k, x) => k + stageMedians[x]!, 0)),
+    stages_cpu: stageCpuMedians,
+    v8_flags: process.env.QFS_BENCH_V8 ?? '',
   };
   if (values.json) console.log(JSON.stringify(row));
-  else
+  else {
     console.log(
-      `${String(n).padStart(7)} nodes ${String(row.edges).padStart(7)} edges: epoch ${String(row.epoch_ms).padStart(6)} ms, state root alone ${String(row.baseline_ms).padStart(5)} ms, ratio ${row.ratio}`,
+      `${String(n).padStart(7)} nodes ${String(row.edges).padStart(7)} edges: epoch ${String(row.epoch_ms).padStart(7)} ms (${row.epoch_min_ms}–${row.epoch_max_ms}), ` +
+        `record hash ${row.record_hash_ms} ms, state root alone ${row.baseline_ms} ms, ratio ${row.ratio}; ${row.actions_taken} actions taken/epoch`,
     );
+    if (stageMedians !== null) console.log(`          stages (ms): ${STAGES.map((x) => `${x} ${stageMedians[x]}`).join(', ')}; sum w/o record_hash ${row.stage_sum_ms}`);
+    if (stageCpuMedians !== null) console.log(`          stages (cpu ms): ${STAGES.map((x) => `${x} ${stageCpuMedians[x]}`).join(', ')}; epoch cpu ${row.epoch_cpu_ms}`);
+  }
 }

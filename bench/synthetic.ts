@@ -5,11 +5,16 @@
  * bounds allow for n nodes, 64 shards in 2 groups (fewer for small n). Deterministic
  * (a linear congruential stream from a fixed seed): the same n gives the same genesis.
  */
+import type { Json } from '../src/canonical.ts';
 import { SCALE } from '../src/certified-math.ts';
 import { DEFAULT_CONSTANTS, devLabel } from '../src/default-genesis.ts';
+import type { EpochContext, EpochInputs } from '../src/epoch.ts';
 import { GENESIS_VERSION, type Genesis, type GenesisNode } from '../src/genesis.ts';
 import { toHex } from '../src/hashing.ts';
+import { signSnapshot, type SignedSnapshot } from '../src/oracle.ts';
+import { openingField } from '../src/psi-field.ts';
 import { devKey } from '../src/signatures.ts';
+import type { State } from '../src/state.ts';
 
 function lcg(seed: number): (n: number) => number {
   let x = BigInt(seed);
@@ -96,4 +101,84 @@ export function syntheticGenesis(n: number, shards = Math.min(64, Math.max(4, n 
     founders: [0n, 1n, 2n].map((id) => ({ id, key: toHex(devKey(devLabel.founder(id)).publicKey) })),
     threshold: 2n,
   };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Inputs of an honest epoch on such an economy
+
+export type SyntheticLoad = {
+  /** Actions submitted per epoch (about 1 in 16 of them invalid, which the honest agents refuse). */
+  readonly actions: number;
+  /** Nodes whose dissonance one oracle snapshot (signed, epoch t) moves; 0: no snapshot. */
+  readonly oracleNodes: number;
+  /** A validator answer: none, the engine's ψ of S (differs where the snapshot moved dis), or a malformed one. */
+  readonly validator?: 'none' | 'psi-of-S' | 'malformed';
+  /** Seed of the load. */
+  readonly seed?: number;
+};
+
+const str = (x: bigint): string => x.toString();
+
+/**
+ * Deterministic inputs for epoch `S.epoch + 1`: `load.actions` submissions of every kind (mostly
+ * valid: nonces follow S, amounts are small shares of S's balances, stakes small enough for EA-9),
+ * one oracle snapshot, an optional validator answer. Same (economy, S, load) → same inputs.
+ */
+export function syntheticInputs(ctx: EpochContext, S: State, load: SyntheticLoad): EpochInputs {
+  const topo = ctx.topology;
+  const n = S.nodes.length;
+  const rnd = lcg((load.seed ?? 7) * 1_000_003 + Number(S.epoch) * 7919 + n);
+  const byShard = new Map<bigint, Json[]>();
+  const nextNonce = new Map<number, bigint>();
+  const submit = (i: number, action: Record<string, string>) => {
+    const shard = topo.shardIds[topo.nodeShard[i]!]!;
+    const list = byShard.get(shard) ?? [];
+    list.push(action);
+    byShard.set(shard, list);
+  };
+  for (let k = 0; k < load.actions; k++) {
+    const i = rnd(n);
+    const node = S.nodes[i]!;
+    const invalid = rnd(16) === 0;
+    const nonce = nextNonce.get(i) ?? node.nonce + 1n;
+    nextNonce.set(i, nonce + 1n);
+    const used = invalid && rnd(2) === 0 ? nonce + 5n : nonce; // an invalid one may skip nonces
+    const share = (balance: bigint, per: bigint) => (invalid && rnd(2) === 0 ? balance + 1n : (balance * BigInt(1 + rnd(50))) / per);
+    const kind = rnd(4);
+    if (kind === 0) {
+      const j = (i + 1 + rnd(Math.max(1, n - 1))) % n;
+      submit(i, { kind: 'transfer', from: str(node.id), to: str(S.nodes[j]!.id), amount: str(share(node.flx, 1000n) + 1n), nonce: str(used) });
+    } else if (kind === 1) {
+      submit(i, { kind: 'stake', node: str(node.id), amount: str(share(node.flx, 100_000n) + 1n), nonce: str(used) });
+    } else if (kind === 2 && node.stake > 0n) {
+      submit(i, { kind: 'unstake', node: str(node.id), amount: str(share(node.stake, 1000n) + 1n), nonce: str(used) });
+    } else {
+      const members = topo.shardNodes[topo.nodeShard[i]!]!;
+      const j = members[rnd(members.length)]!;
+      if (j === i || node.psy === 0n) {
+        submit(i, { kind: 'transfer', from: str(node.id), to: str(S.nodes[(i + 1) % n]!.id), amount: '1', nonce: str(used) });
+      } else {
+        submit(i, { kind: 'psy_transfer', from: str(node.id), to: str(S.nodes[j]!.id), amount: str(share(node.psy, 1000n) + 1n), nonce: str(used) });
+      }
+    }
+  }
+  const t = S.epoch + 1n;
+  const snapshots: SignedSnapshot[] = [];
+  if (load.oracleNodes > 0) {
+    const picked = new Set<number>();
+    for (let k = 0; k < load.oracleNodes; k++) picked.add(rnd(n));
+    const dis = [...picked]
+      .sort((a, b) => a - b)
+      .map((i) => ({ node: S.nodes[i]!.id, value: BigInt(rnd(1001)) * (SCALE / 1000n) }));
+    snapshots.push(signSnapshot({ genesis: ctx.genesisHash, epoch: t, dis }, devKey(devLabel.oracle).secretKey));
+  }
+  let validator: Json | null = null;
+  if (load.validator === 'psi-of-S') {
+    const psi = openingField(topo, S.nodes).psi;
+    validator = { epoch: str(t), psi: S.nodes.map((x, i) => ({ node: str(x.id), value: str(psi[i]!) })) };
+  } else if (load.validator === 'malformed') {
+    validator = { epoch: str(t), psi: [] };
+  }
+  const actions = [...byShard.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([shard, list]) => ({ shard, actions: list }));
+  return { snapshots, validator, actions };
 }

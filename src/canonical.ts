@@ -41,62 +41,200 @@ function encodeString(s: string, path: string): string {
   return JSON.stringify(s);
 }
 
-function encodeInto(value: Encodable | undefined, path: string, out: Sink): void {
-  switch (typeof value) {
-    case 'bigint':
-      out.write(`"${value.toString()}"`);
-      return;
-    case 'number':
-      if (!Number.isSafeInteger(value)) fail(path, `number ${String(value)} is not a safe integer`);
-      out.write(`"${(value === 0 ? 0 : value).toString()}"`);
-      return;
-    case 'string':
-      out.write(encodeString(value, path));
-      return;
-    case 'boolean':
-      out.write(value ? 'true' : 'false');
-      return;
-    case 'undefined':
-      fail(path, 'undefined is not encodable');
-      return;
-    case 'object':
-      break;
-    default:
-      fail(path, `a ${typeof value} is not encodable`);
-  }
-  if (value === null) {
-    out.write('null');
-    return;
-  }
-  if (Array.isArray(value)) {
-    out.write('[');
-    const items = value as readonly Encodable[];
-    for (let i = 0; i < items.length; i++) {
-      if (i > 0) out.write(',');
-      encodeInto(items[i], `${path}[${i}]`, out);
+/** A string that JSON.stringify leaves as it is between its quotes (no escape, no surrogate at all). */
+const NEEDS_CARE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+
+/**
+ * Keys of one object shape (the key list as `Object.keys` returns it), sorted by code unit, with
+ * their written heads (`{"k":` for the first, `,"k":` for the others). Only shapes whose keys all
+ * match KEY are made: an object with a bad key takes the general path, which raises exactly where
+ * it did (after the keys sorted before it have been written). At most MAX_SHAPES are remembered
+ * across calls, MAX_SHAPES_PER_FIRST_KEY per first key (beyond, a shape is still made, and reused
+ * for the objects that follow it at the same depth of that call only).
+ */
+type Shape = { readonly keys: readonly string[]; readonly sorted: readonly string[]; readonly heads: readonly string[] };
+const shapes = new Map<string, Shape[]>();
+const MAX_SHAPES = 4096;
+const MAX_SHAPES_PER_FIRST_KEY = 32;
+let shapeCount = 0;
+
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function shapeOf(keys: readonly string[]): Shape | undefined {
+  const bucket = shapes.get(keys[0]!);
+  if (bucket !== undefined) {
+    for (let b = 0; b < bucket.length; b++) {
+      const sh = bucket[b]!;
+      if (sameKeys(sh.keys, keys)) return sh;
     }
-    out.write(']');
-    return;
   }
-  const proto = Object.getPrototypeOf(value) as unknown;
-  if (proto !== Object.prototype && proto !== null) fail(path, 'only plain objects are encodable');
-  const obj = value as { readonly [key: string]: Encodable };
-  const keys = Object.keys(obj).sort(byCodeUnit);
-  out.write('{');
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    const sub = path === '' ? key : `${path}.${key}`;
-    if (!KEY.test(key)) fail(sub, `key ${JSON.stringify(key)} is not [a-z0-9_]+`);
-    if (i > 0) out.write(',');
-    out.write(`"${key}":`);
-    encodeInto(obj[key], sub, out);
+  const sorted = [...keys].sort(byCodeUnit);
+  for (let i = 0; i < sorted.length; i++) if (!KEY.test(sorted[i]!)) return undefined;
+  const sh: Shape = { keys: [...keys], sorted, heads: sorted.map((k, i) => `${i === 0 ? '{' : ','}"${k}":`) };
+  if (shapeCount < MAX_SHAPES && (bucket === undefined || bucket.length < MAX_SHAPES_PER_FIRST_KEY)) {
+    shapeCount++;
+    if (bucket === undefined) shapes.set(keys[0]!, [sh]);
+    else bucket.push(sh);
   }
-  out.write('}');
+  return sh;
+}
+
+/** Quoted decimal strings of the small non-negative integers (ids, counts, zeros), made on first use. */
+const SMALL_LIMIT = 1n << 20n;
+let small: (string | undefined)[] | undefined;
+function quotedSmall(v: bigint): string {
+  if (small === undefined) small = new Array<string | undefined>(1 << 20);
+  const k = Number(v);
+  let q = small[k];
+  if (q === undefined) {
+    q = `"${v.toString()}"`;
+    small[k] = q;
+  }
+  return q;
+}
+
+const CHUNK = 1 << 16;
+
+/**
+ * The encoder: text is gathered in a buffer handed to the sink in chunks of about 64 KiB (the
+ * concatenation of the chunks is the canonical text). The path of a value (`nodes[3].chr`) is only
+ * spelled out when a fault is raised: `segs[0..depth)` hold the keys and indices leading to it.
+ */
+class Encoder {
+  private buf = '';
+  private readonly segs: (string | number)[] = [];
+  /** The shape of the last object written at each depth (objects of a list share one). */
+  private readonly lastShape: (Shape | undefined)[] = [];
+  constructor(private readonly sink: Sink) {}
+
+  private put(s: string): void {
+    this.buf += s;
+    if (this.buf.length >= CHUNK) {
+      this.sink.write(this.buf);
+      this.buf = '';
+    }
+  }
+
+  /** Hands on whatever is buffered (at the end, or before a fault propagates). */
+  flush(): void {
+    if (this.buf.length > 0) this.sink.write(this.buf);
+    this.buf = '';
+  }
+
+  private path(depth: number): string {
+    let p = '';
+    for (let d = 0; d < depth; d++) {
+      const s = this.segs[d]!;
+      p = typeof s === 'number' ? `${p}[${s}]` : p === '' ? s : `${p}.${s}`;
+    }
+    return p;
+  }
+
+  value(value: Encodable | undefined, depth: number): void {
+    switch (typeof value) {
+      case 'bigint':
+        this.put(value < SMALL_LIMIT && value >= 0n ? quotedSmall(value) : `"${value.toString()}"`);
+        return;
+      case 'number':
+        if (!Number.isSafeInteger(value)) fail(this.path(depth), `number ${String(value)} is not a safe integer`);
+        this.put(`"${(value === 0 ? 0 : value).toString()}"`);
+        return;
+      case 'string':
+        this.put(NEEDS_CARE.test(value) ? encodeString(value, this.path(depth)) : `"${value}"`);
+        return;
+      case 'boolean':
+        this.put(value ? 'true' : 'false');
+        return;
+      case 'undefined':
+        fail(this.path(depth), 'undefined is not encodable');
+        return;
+      case 'object':
+        break;
+      default:
+        fail(this.path(depth), `a ${typeof value} is not encodable`);
+    }
+    if (value === null) {
+      this.put('null');
+      return;
+    }
+    if (Array.isArray(value)) {
+      const items = value as readonly Encodable[];
+      if (items.length === 0) {
+        this.put('[]');
+        return;
+      }
+      this.put('[');
+      for (let i = 0; i < items.length; i++) {
+        if (i > 0) this.put(',');
+        this.segs[depth] = i;
+        this.value(items[i], depth + 1);
+      }
+      this.put(']');
+      return;
+    }
+    const proto = Object.getPrototypeOf(value) as unknown;
+    if (proto !== Object.prototype && proto !== null) fail(this.path(depth), 'only plain objects are encodable');
+    const obj = value as { readonly [key: string]: Encodable };
+    const keys = Object.keys(obj);
+    if (keys.length === 0) {
+      this.put('{}');
+      return;
+    }
+    let shape = this.lastShape[depth];
+    if (shape === undefined || !sameKeys(shape.keys, keys)) {
+      shape = shapeOf(keys);
+      if (shape === undefined) {
+        this.general(obj, keys, depth);
+        return;
+      }
+      this.lastShape[depth] = shape;
+    }
+    const { sorted, heads } = shape;
+    // Bigints and plain strings are written in place; anything else through `value`.
+    let text = '';
+    for (let i = 0; i < sorted.length; i++) {
+      const key = sorted[i]!;
+      const v = obj[key];
+      if (typeof v === 'bigint') text += heads[i]! + (v < SMALL_LIMIT && v >= 0n ? quotedSmall(v) : `"${v.toString()}"`);
+      else if (typeof v === 'string' && !NEEDS_CARE.test(v)) text += `${heads[i]!}"${v}"`;
+      else {
+        this.put(text + heads[i]!);
+        text = '';
+        this.segs[depth] = key;
+        this.value(v, depth + 1);
+      }
+    }
+    this.put(`${text}}`);
+  }
+
+  /** An object with a key that is not `[a-z0-9_]+`: written key by key until the fault. */
+  private general(obj: { readonly [key: string]: Encodable }, unsorted: string[], depth: number): void {
+    const keys = unsorted.sort(byCodeUnit);
+    this.put('{');
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as string;
+      this.segs[depth] = key;
+      if (!KEY.test(key)) fail(this.path(depth + 1), `key ${JSON.stringify(key)} is not [a-z0-9_]+`);
+      if (i > 0) this.put(',');
+      this.put(`"${key}":`);
+      this.value(obj[key], depth + 1);
+    }
+    this.put('}');
+  }
 }
 
 /** Writes the canonical text of `value` into `sink` (streaming: nothing is built whole). */
 export function encodeTo(value: Encodable, sink: Sink): void {
-  encodeInto(value, '', sink);
+  const enc = new Encoder(sink);
+  try {
+    enc.value(value, 0);
+  } finally {
+    enc.flush();
+  }
 }
 
 /** The canonical text of `value`. */

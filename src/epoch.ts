@@ -96,11 +96,11 @@
  * ------------------------------------------------------------------------------------------------
  */
 import { median } from './certified-math.ts';
-import { canonicalBytes, type Encodable, type Json } from './canonical.ts';
+import type { Encodable, Json } from './canonical.ts';
 import type { EpochEvent, EpochRecord, Incident, ShardValue } from './epoch-record.ts';
 import { genesisHash, type Genesis } from './genesis.ts';
 import { runEconomy, type Action } from './harmonic-economics.ts';
-import { sha256, toHex } from './hashing.ts';
+import { canonicalSha256, toHex } from './hashing.ts';
 import { chooseActions, honestProposal, type ProposalBody } from './honest-agent.ts';
 import { applyOracle, decideOracle, oracleIncident, storedSnapshots, type SignedSnapshot, type StoredSnapshot } from './oracle.ts';
 import { openingField, type OpeningField } from './psi-field.ts';
@@ -141,8 +141,8 @@ export type HonestEpoch = {
   readonly refusals: readonly ShardRefusal[];
 };
 
-/** `inputs_hash`: lowercase hex SHA-256 of the document's canonical bytes (P6.7). */
-export const inputsHash = (inputs: StoredInputs): string => toHex(sha256(canonicalBytes(inputs as unknown as Encodable)));
+/** `inputs_hash`: lowercase hex SHA-256 of the document's canonical bytes (P6.7), streamed into the hash. */
+export const inputsHash = (inputs: StoredInputs): string => toHex(canonicalSha256(inputs as unknown as Encodable));
 
 /** §4 participation: the shards active in epoch t (mode normal, not blacklisted, `halted_until < t`), ascending. */
 export function activeShards(state: State, t: bigint): bigint[] {

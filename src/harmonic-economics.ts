@@ -17,8 +17,8 @@
  */
 import { abs, add, LIMIT, min, mulDiv, SCALE, sub, sum } from './certified-math.ts';
 import { holoRewards, type HoloRewards } from './holo-reward.ts';
-import { flowEnds, type OpeningField } from './psi-field.ts';
-import { account, type Move, type NodeState, type State, type Topology, type UnstakeEntry, type UserState } from './state.ts';
+import type { OpeningField } from './psi-field.ts';
+import { account, accountNames, type Move, type NodeState, type State, type Topology, type UnstakeEntry, type UserState } from './state.ts';
 import { distributeTreasury, rewardsRecord, type RewardsRecord } from './treasury-distribution.ts';
 
 export type Action =
@@ -140,38 +140,58 @@ export function fieldFlow(topo: Topology, field: OpeningField, flx: readonly big
   const rate = topo.constants.flow_rate;
   const n = flx.length;
   const demandOf: bigint[] = new Array<bigint>(n).fill(0n);
-  const E = topo.edgeA.length;
+  const edgeA = topo.edgeA;
+  const edgeB = topo.edgeB;
+  const E = edgeA.length;
+  const gradients = field.gradients;
+  const demand = field.demand;
   const source = new Int32Array(E).fill(-1);
   const target = new Int32Array(E).fill(-1);
+  let sourced = 0;
   for (let e = 0; e < E; e++) {
-    const d = field.demand[e]!;
-    const ends = flowEnds(topo, field.gradients[e]!, e);
-    if (d === 0n || ends === null) continue;
-    source[e] = ends.from;
-    target[e] = ends.to;
-    demandOf[ends.from] = add(demandOf[ends.from]!, d);
+    const d = demand[e]!;
+    const g = gradients[e]!;
+    // flowEnds, without the object: from the lower-ψ end (a when g > 0), no direction when g = 0.
+    if (d === 0n || g === 0n) continue;
+    const from = g > 0n ? edgeA[e]! : edgeB[e]!;
+    source[e] = from;
+    target[e] = g > 0n ? edgeB[e]! : edgeA[e]!;
+    demandOf[from] = add(demandOf[from]!, d);
+    sourced++;
   }
-  const budget = flx.map((f) => mulDiv(f, rate, SCALE));
+  const budget: bigint[] = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) budget[i] = mulDiv(flx[i]!, rate, SCALE);
 
   const next = [...flx];
-  const flows: Flow[] = [];
-  const moves: Move[] = [];
+  const ids = topo.nodeIds;
+  const names = accountNames(ids, 'nodeFlx');
+  // One entry per sourced edge, one move per non-zero amount: the lists are made at their size.
+  const flows: Flow[] = new Array<Flow>(sourced);
+  const moves: Move[] = new Array<Move>(sourced);
+  let f = 0;
+  let m = 0;
   for (let e = 0; e < E; e++) {
     const s = source[e]!;
     if (s < 0) continue;
     const r = target[e]!;
-    const d = field.demand[e]!;
+    const d = demand[e]!;
     const B = budget[s]!;
     const D = demandOf[s]!;
     const amount = D <= B ? d : mulDiv(d, B, D);
-    const from = topo.nodeIds[s]!;
-    const to = topo.nodeIds[r]!;
-    flows.push({ a: topo.nodeIds[topo.edgeA[e]!]!, b: topo.nodeIds[topo.edgeB[e]!]!, from, to, demand: d, amount });
+    const from = ids[s]!;
+    const to = ids[r]!;
+    flows[f++] = { a: ids[edgeA[e]!]!, b: ids[edgeB[e]!]!, from, to, demand: d, amount };
     if (amount === 0n) continue;
     next[s] = sub(next[s]!, amount);
     next[r] = add(next[r]!, amount);
-    moves.push({ kind: 'flow', from: account.nodeFlx(from), to: account.nodeFlx(to), amount });
+    moves[m++] = {
+      kind: 'flow',
+      from: names.ids[s] === from ? names.names[s]! : account.nodeFlx(from),
+      to: names.ids[r] === to ? names.names[r]! : account.nodeFlx(to),
+      amount,
+    };
   }
+  moves.length = m;
   return { flx: next, flows, moves };
 }
 
@@ -194,13 +214,30 @@ export function rebalanceChr(
   chrPool: bigint,
 ): ChrResult {
   const rate = topo.constants.penalty_rate;
-  const p = chr.map((c, i) => mulDiv(c, mulDiv(dis[i]!, rate, SCALE), SCALE));
+  const ids = topo.nodeIds;
+  const n = chr.length;
+  const p: bigint[] = new Array<bigint>(n);
+  const penalties: NodeValue[] = new Array<NodeValue>(n);
+  for (let i = 0; i < n; i++) {
+    const value = mulDiv(chr[i]!, mulDiv(dis[i]!, rate, SCALE), SCALE);
+    p[i] = value;
+    penalties[i] = { node: ids[i]!, value };
+  }
   const P = add(chrPool, sum(p));
-  const s = field.sumPsi === 0n ? p.map(() => 0n) : field.psi.map((psi) => mulDiv(P, psi, field.sumPsi));
-  const next = chr.map((c, i) => add(sub(c, p[i]!), s[i]!));
+  const psi = field.psi;
+  const sumPsi = field.sumPsi;
+  const m = sumPsi === 0n ? n : psi.length;
+  const s: bigint[] = new Array<bigint>(m);
+  const shares: NodeValue[] = new Array<NodeValue>(m);
+  for (let i = 0; i < m; i++) {
+    const value = sumPsi === 0n ? 0n : mulDiv(P, psi[i]!, sumPsi);
+    s[i] = value;
+    shares[i] = { node: ids[i]!, value };
+  }
+  const next: bigint[] = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) next[i] = add(sub(chr[i]!, p[i]!), s[i]!);
   const pool = sub(P, sum(s));
-  const list = (xs: readonly bigint[]): NodeValue[] => xs.map((value, i) => ({ node: topo.nodeIds[i]!, value }));
-  return { chr: next, chr_pool: pool, record: { penalties: list(p), shares: list(s), pool } };
+  return { chr: next, chr_pool: pool, record: { penalties, shares, pool } };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -223,23 +260,34 @@ export function resonance(topo: Topology, field: OpeningField, res: readonly big
   if (total > cap) {
     return { res: res.map((r) => mulDiv(r, cap, total)), record: { cap, credits: [] } };
   }
-  const aligned: { e: number; r: bigint }[] = [];
+  const edgeA = topo.edgeA;
+  const edgeB = topo.edgeB;
+  const gradients = field.gradients;
+  const psi = field.psi;
+  const alignedEdges: number[] = [];
+  const alignedCredits: bigint[] = [];
   let gen = 0n; // Σ of the credits, one per (edge, end)
-  for (let e = 0; e < topo.edgeA.length; e++) {
-    if (abs(field.gradients[e]!) > k.align_tol) continue;
-    const r = mulDiv(min(field.psi[topo.edgeA[e]!]!, field.psi[topo.edgeB[e]!]!), k.res_rate, SCALE);
-    aligned.push({ e, r });
+  for (let e = 0; e < edgeA.length; e++) {
+    if (abs(gradients[e]!) > k.align_tol) continue;
+    const r = mulDiv(min(psi[edgeA[e]!]!, psi[edgeB[e]!]!), k.res_rate, SCALE);
+    alignedEdges.push(e);
+    alignedCredits.push(r);
     gen = add(gen, add(r, r));
   }
   const room = sub(cap, total);
   const next = [...res];
+  const ids = topo.nodeIds;
   const credits: ResCredit[] = [];
-  for (const { e, r } of aligned) {
+  for (let x = 0; x < alignedEdges.length; x++) {
+    const e = alignedEdges[x]!;
+    const r = alignedCredits[x]!;
     const value = gen <= room ? r : mulDiv(r, room, gen); // both ends' credits are equal
-    const a = topo.nodeIds[topo.edgeA[e]!]!;
-    const b = topo.nodeIds[topo.edgeB[e]!]!;
-    next[topo.edgeA[e]!] = add(next[topo.edgeA[e]!]!, value);
-    next[topo.edgeB[e]!] = add(next[topo.edgeB[e]!]!, value);
+    const ia = edgeA[e]!;
+    const ib = edgeB[e]!;
+    const a = ids[ia]!;
+    const b = ids[ib]!;
+    next[ia] = add(next[ia]!, value);
+    next[ib] = add(next[ib]!, value);
     credits.push({ a, b, node: a, value }, { a, b, node: b, value });
   }
   return { res: next, record: { cap, credits } };
@@ -256,15 +304,30 @@ export type PsyResult = { readonly psy: readonly bigint[]; readonly psy_minted: 
  * The comparison is exact, so exhaustion is an event and never a MathViolation.
  */
 export function mintPsy(topo: Topology, field: OpeningField, psy: readonly bigint[]): PsyResult {
-  const mint = field.psi.map((psi) => mulDiv(psi, topo.constants.psy_rate, SCALE));
-  const exact = (xs: readonly bigint[]): bigint => xs.reduce((s, x) => s + x, 0n);
-  const exhausted = exact(psy) + exact(mint) >= LIMIT;
-  const minted = exhausted ? mint.map(() => 0n) : mint;
-  return {
-    psy: exhausted ? [...psy] : psy.map((p, i) => add(p, minted[i]!)),
-    psy_minted: minted.map((value, i) => ({ node: topo.nodeIds[i]!, value })),
-    psy_exhausted: exhausted,
-  };
+  const rate = topo.constants.psy_rate;
+  const psi = field.psi;
+  const n = psi.length;
+  const mint: bigint[] = new Array<bigint>(n);
+  let mintTotal = 0n;
+  for (let i = 0; i < n; i++) {
+    const x = mulDiv(psi[i]!, rate, SCALE);
+    mint[i] = x;
+    mintTotal += x;
+  }
+  let psyTotal = 0n;
+  for (let i = 0; i < psy.length; i++) psyTotal += psy[i]!;
+  // Exact sums (no range check): exhaustion is an event, never a MathViolation.
+  const exhausted = psyTotal + mintTotal >= LIMIT;
+  const ids = topo.nodeIds;
+  const psyMinted: NodeValue[] = new Array<NodeValue>(n);
+  for (let i = 0; i < n; i++) psyMinted[i] = { node: ids[i]!, value: exhausted ? 0n : mint[i]! };
+  let next: bigint[];
+  if (exhausted) next = [...psy];
+  else {
+    next = new Array<bigint>(psy.length);
+    for (let i = 0; i < psy.length; i++) next[i] = add(psy[i]!, mint[i]!);
+  }
+  return { psy: next, psy_minted: psyMinted, psy_exhausted: exhausted };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -291,6 +354,19 @@ export type EconomyResult = {
   readonly holo: HoloRewards;
 };
 
+/** The own keys of a node as `initialState` makes them, in its order (nothing else: no symbol either). */
+const NODE_LAYOUT = ['id', 'chr', 'flx', 'stake', 'psy', 'atr', 'res', 'dis', 'nonce'];
+/**
+ * Whether `{ ...n, flx, chr, res, psy }` is the object literal of NODE_LAYOUT (same keys, same
+ * order), which is written out directly: several times cheaper than a spread per node.
+ */
+function hasNodeLayout(n: object): boolean {
+  const keys = Object.keys(n);
+  if (keys.length !== NODE_LAYOUT.length) return false;
+  for (let k = 0; k < keys.length; k++) if (keys[k] !== NODE_LAYOUT[k]) return false;
+  return Object.getOwnPropertySymbols(n).length === 0;
+}
+
 /**
  * Steps 4–10 of a committing epoch. `state` is S after steps 0–1 (its `dis` already updated by the
  * oracle, its epoch still t − 1), `field` the opening field of that state, `actions` the voters'.
@@ -304,30 +380,22 @@ export function runEconomy(topo: Topology, state: State, field: OpeningField, ac
     field,
     s4.nodes.map((n) => n.flx),
   );
+  const chr = state.nodes.map((n) => n.chr);
   const s6 = rebalanceChr(
     topo,
     field,
-    state.nodes.map((n) => n.chr),
+    chr,
     state.nodes.map((n) => n.dis),
     state.chr_pool,
   );
-  const s7 = resonance(
-    topo,
-    field,
-    state.nodes.map((n) => n.res),
-  );
+  const res = state.nodes.map((n) => n.res);
+  const s7 = resonance(topo, field, res);
   const s8 = mintPsy(
     topo,
     field,
     s4.nodes.map((n) => n.psy),
   );
-  const holo = holoRewards(
-    topo,
-    field,
-    state.nodes.map((n) => n.chr),
-    state.nodes.map((n) => n.res),
-    state.treasury,
-  );
+  const holo = holoRewards(topo, field, chr, res, state.treasury);
   const s10 = distributeTreasury(
     topo,
     holo.nodes.map((x) => x.r),
@@ -335,7 +403,11 @@ export function runEconomy(topo: Topology, state: State, field: OpeningField, ac
     state.users.map((u) => u.flx),
     state.treasury,
   );
-  const nodes = s4.nodes.map((n, i) => ({ ...n, flx: s10.nodeFlx[i]!, chr: s6.chr[i]!, res: s7.res[i]!, psy: s8.psy[i]! }));
+  const nodes = s4.nodes.map((n, i) =>
+    hasNodeLayout(n)
+      ? { id: n.id, chr: s6.chr[i]!, flx: s10.nodeFlx[i]!, stake: n.stake, psy: s8.psy[i]!, atr: n.atr, res: s7.res[i]!, dis: n.dis, nonce: n.nonce }
+      : { ...n, flx: s10.nodeFlx[i]!, chr: s6.chr[i]!, res: s7.res[i]!, psy: s8.psy[i]! },
+  );
   const users = state.users.map((u, j) => ({ id: u.id, flx: s10.userFlx[j]! }));
   return {
     nodes,
@@ -345,7 +417,7 @@ export function runEconomy(topo: Topology, state: State, field: OpeningField, ac
     unstakes: s4.unstakes,
     holo,
     record: {
-      moves: [...s4.moves, ...s5.moves, ...s10.moves],
+      moves: s4.moves.concat(s5.moves, s10.moves),
       flows: s5.flows,
       chr: s6.record,
       res: s7.record,

@@ -1,7 +1,7 @@
 /**
  * Tagged hashing (SPEC §2): `H(tag, value) = SHA-256(utf8(tag) || 0x00 || canonical(value))`.
- * The canonical text is streamed into the hash in 64 KiB chunks, so a 100k-node state root never
- * builds one big string (PERFORMANCE.md). node:crypto's SHA-256 is used for speed; it is the same
+ * The canonical text is streamed into the hash in chunks of about 64 KiB, so a 100k-node state root
+ * never builds one big string (PERFORMANCE.md). node:crypto's SHA-256 is used for speed; it is the same
  * function as @noble/hashes' sha256 (a test checks that).
  */
 import { createHash, type Hash } from 'node:crypto';
@@ -22,34 +22,52 @@ export const TAGS = [
 ] as const;
 export type Tag = (typeof TAGS)[number];
 
-const CHUNK = 1 << 16;
-
-class HashSink {
-  private buf = '';
-  constructor(private readonly h: Hash) {}
-  write(chunk: string): void {
-    this.buf += chunk;
-    if (this.buf.length >= CHUNK) this.flush();
-  }
-  flush(): void {
-    if (this.buf.length > 0) this.h.update(this.buf, 'utf8');
-    this.buf = '';
-  }
-}
-
 export function sha256(data: Uint8Array | string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(data).digest());
+}
+
+const ZERO = new Uint8Array([0]);
+
+/** The canonical text of `value` streamed into `h` (the encoder hands it on in chunks of about 64 KiB). */
+function updateCanonical(h: Hash, value: Encodable): void {
+  encodeTo(value, { write: (chunk) => h.update(chunk, 'utf8') });
 }
 
 /** `H(tag, value)` as 32 bytes. */
 export function taggedHash(tag: Tag, value: Encodable): Uint8Array {
   const h = createHash('sha256');
   h.update(tag, 'utf8');
-  h.update(new Uint8Array([0]));
-  const sink = new HashSink(h);
-  encodeTo(value, sink);
-  sink.flush();
+  h.update(ZERO);
+  updateCanonical(h, value);
   return new Uint8Array(h.digest());
+}
+
+/**
+ * Plain SHA-256 (no tag) of the canonical bytes of `value`, streamed: the same bytes as
+ * `sha256(canonicalBytes(value))` without building the text whole.
+ */
+export function canonicalSha256(value: Encodable): Uint8Array {
+  const h = createHash('sha256');
+  updateCanonical(h, value);
+  return new Uint8Array(h.digest());
+}
+
+/**
+ * `H(tag, ·)` of a canonical text written piece by piece, for a writer that knows a value's layout
+ * (the state root's): the concatenation of the pieces must be the canonical text of the value.
+ */
+export type TaggedHasher = { write(text: string): void; hex(): string };
+
+export function taggedHasher(tag: Tag): TaggedHasher {
+  const h = createHash('sha256');
+  h.update(tag, 'utf8');
+  h.update(ZERO);
+  return {
+    write: (text) => {
+      h.update(text, 'utf8');
+    },
+    hex: () => h.digest('hex'),
+  };
 }
 
 /** `H(tag, value)` as lowercase hex. */

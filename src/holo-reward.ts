@@ -38,12 +38,18 @@ export type HoloRewards = {
 export function holoRewards(topo: Topology, field: OpeningField, chr: readonly bigint[], res: readonly bigint[], treasury: bigint): HoloRewards {
   const k = topo.constants;
   const budget = mulDiv(treasury, k.release_rate, SCALE);
-  const m = field.psi.map((psi) => multiplier(psi, k.base, k.a_max));
-  const w = field.psi.map((psi, i) => rewardWeight(m[i]!, chr[i]!, psi, resFeedback(res[i]!), topo.chrSupply));
-  const r = floorShares(budget, w);
-  return {
-    budget,
-    total_weight: sum(w),
-    nodes: topo.nodeIds.map((node, i) => ({ node, m: m[i]!, w: w[i]!, r: r[i]! })),
-  };
+  const psi = field.psi;
+  const n = psi.length;
+  const m: bigint[] = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) m[i] = multiplier(psi[i]!, k.base, k.a_max);
+  const w: bigint[] = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) w[i] = rewardWeight(m[i]!, chr[i]!, psi[i]!, resFeedback(res[i]!), topo.chrSupply);
+  // floorShares, keeping W: it is also `total_weight`.
+  const W = sum(w);
+  const r: bigint[] = new Array<bigint>(n);
+  for (let i = 0; i < n; i++) r[i] = W === 0n ? 0n : mulDiv(budget, w[i]!, W);
+  const ids = topo.nodeIds;
+  const nodes: RewardNode[] = new Array<RewardNode>(ids.length);
+  for (let i = 0; i < ids.length; i++) nodes[i] = { node: ids[i]!, m: m[i]!, w: w[i]!, r: r[i]! };
+  return { budget, total_weight: W, nodes };
 }

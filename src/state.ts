@@ -32,7 +32,8 @@
 import type { Constants } from './constants.ts';
 import type { Genesis } from './genesis.ts';
 import { totals } from './genesis.ts';
-import { taggedHashHex } from './hashing.ts';
+import { canonicalString, type Encodable } from './canonical.ts';
+import { taggedHasher, taggedHashHex, type TaggedHasher } from './hashing.ts';
 import { globalCoherence, psiOf } from './psi-field.ts';
 
 export type Mode = 'normal' | 'safe';
@@ -91,6 +92,28 @@ export const account = {
   userFlx: (id: bigint): Account => `user:${id}:flx`,
   treasury: 'treasury' as Account,
 } as const;
+
+/** The accounts of a list of ids, by index: `names[i]` is `account.<kind>(ids[i])` for the ids the list was made from. */
+export type AccountNames = { readonly ids: readonly bigint[]; readonly names: readonly Account[] };
+const accountNameLists = { nodeFlx: new WeakMap<readonly bigint[], AccountNames>(), userFlx: new WeakMap<readonly bigint[], AccountNames>() };
+
+/**
+ * `account.nodeFlx` (or `userFlx`) of every id of `ids`, made once per list (a topology's
+ * `nodeIds`, `userIds`): an epoch of a 100k-node economy names about a million accounts in its
+ * moves, and reusing the strings spares as many allocations. The list keeps a copy of the ids it
+ * was made from: a caller checks `names.ids[i] === id` before using `names.names[i]`, so a list
+ * changed in place is never misnamed.
+ */
+export function accountNames(ids: readonly bigint[], kind: 'nodeFlx' | 'userFlx'): AccountNames {
+  const lists = accountNameLists[kind];
+  let l = lists.get(ids);
+  if (l === undefined || l.ids.length !== ids.length) {
+    const make = account[kind];
+    l = { ids: [...ids], names: ids.map((id) => make(id)) };
+    lists.set(ids, l);
+  }
+  return l;
+}
 
 export type ParsedAccount =
   | { readonly kind: 'node'; readonly id: bigint; readonly balance: 'flx' | 'stake' | 'psy' }
@@ -222,8 +245,243 @@ export function initialState(g: Genesis, genesisHashHex: string): State {
   };
 }
 
-/** State root `R = H("qfs/v13/state", state)`, lowercase hex. */
-export const stateRoot = (state: State): string => taggedHashHex('qfs/v13/state', state);
+/**
+ * State root `R = H("qfs/v13/state", state)`, lowercase hex.
+ *
+ * The bytes hashed are always `canonical(state)`; two things only make it cheaper on large states:
+ * - a state of the §4 shape (exactly the §4 keys; nodes and users plain objects with exactly their
+ *   keys and bigint values) is encoded by a writer that knows the layout, reusing the decimal text
+ *   of node and user fields whose value did not change since the last root at the same index
+ *   (ids, stakes, atr, dissonance, nonces, res); anything else, or any fault, takes the general
+ *   encoder from the start, which raises exactly as before;
+ * - the root of a state object is remembered with a copy of every value it was computed from, and
+ *   reused only if the object still holds exactly those values and keys (checked at each call, so
+ *   a state changed in place is hashed again). An epoch's `prev_root` is the root its previous
+ *   epoch computed for the same object.
+ */
+export function stateRoot(state: State): string {
+  const memo = rootMemo.get(state);
+  if (memo !== undefined && memoHolds(memo, state)) return memo.root;
+  const fast = layoutRoot(state);
+  if (fast !== undefined) {
+    rootMemo.set(state, fast);
+    return fast.root;
+  }
+  return taggedHashHex('qfs/v13/state', state);
+}
+
+const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Key orders accepted as one key set (the set is `sorted`); a few insertion orders are remembered. */
+class KeySet {
+  private readonly orders: (readonly string[])[] = [];
+  constructor(readonly sorted: readonly string[]) {
+    this.orders.push(sorted);
+  }
+  /** Whether `o` is a plain object whose own enumerable keys are exactly the set. */
+  holds(o: unknown): boolean {
+    if (typeof o !== 'object' || o === null || Array.isArray(o)) return false;
+    const proto = Object.getPrototypeOf(o) as unknown;
+    if (proto !== Object.prototype && proto !== null) return false;
+    const keys = Object.keys(o);
+    const n = this.sorted.length;
+    if (keys.length !== n) return false;
+    for (let k = 0; k < this.orders.length; k++) {
+      const order = this.orders[k]!;
+      let i = 0;
+      while (i < n && order[i] === keys[i]) i++;
+      if (i === n) return true;
+    }
+    const sorted = keys.sort(byCodeUnit);
+    for (let i = 0; i < n; i++) if (sorted[i] !== this.sorted[i]) return false;
+    if (this.orders.length < 8) this.orders.push(Object.keys(o));
+    return true;
+  }
+}
+
+const TOP = new KeySet(['chr_pool', 'coherence', 'epoch', 'founders', 'genesis', 'last_oracle_epoch', 'mode', 'nodes', 'shards', 'treasury', 'unstakes', 'users']);
+const NODE_KEYS = ['atr', 'chr', 'dis', 'flx', 'id', 'nonce', 'psy', 'res', 'stake'] as const;
+const NODE = new KeySet(NODE_KEYS);
+const USER = new KeySet(['flx', 'id']);
+/** Decimal text kept per node index for the fields an honest epoch changes rarely (atr, dis, id, nonce, res, stake). */
+const keptValue: bigint[][] = NODE_KEYS.map(() => []);
+const keptText: string[][] = NODE_KEYS.map(() => []);
+const keptUserId: bigint[] = [];
+const keptUserIdText: string[] = [];
+
+type RootMemo = {
+  readonly root: string;
+  /** Every node's values in NODE_KEYS order, then every user's (flx, id). */
+  readonly nodeValues: readonly bigint[];
+  readonly userValues: readonly bigint[];
+  /** Canonical text of every other top-level value, in TOP order. */
+  readonly others: readonly string[];
+};
+const rootMemo = new WeakMap<object, RootMemo>();
+const CHUNK = 1 << 16;
+
+/** The root of a state of the §4 shape, with what it was computed from; undefined for any other value. */
+function layoutRoot(state: State): RootMemo | undefined {
+  if (!TOP.holds(state)) return undefined;
+  const nodes = state.nodes as readonly unknown[];
+  const users = state.users as readonly unknown[];
+  if (!Array.isArray(nodes) || !Array.isArray(users)) return undefined;
+  const record = state as unknown as { readonly [key: string]: Encodable };
+  const h = taggedHasher('qfs/v13/state');
+  const others: string[] = [];
+  const nodeValues: bigint[] = new Array<bigint>(nodes.length * NODE_KEYS.length);
+  const userValues: bigint[] = new Array<bigint>(users.length * 2);
+  const keys = TOP.sorted;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    h.write(`${k === 0 ? '{' : ','}"${key}":`);
+    if (key === 'nodes') {
+      if (!writeNodes(h, nodes, nodeValues)) return undefined;
+    } else if (key === 'users') {
+      if (!writeUsers(h, users, userValues)) return undefined;
+    } else {
+      let text: string;
+      try {
+        text = canonicalString(record[key]!);
+      } catch {
+        return undefined; // the general encoder raises it, with its path
+      }
+      others.push(text);
+      h.write(text);
+    }
+  }
+  h.write('}');
+  return { root: h.hex(), nodeValues, userValues, others };
+}
+
+/** `"<decimal>"` of field f of node i, from the kept text when the value is the one kept. */
+function keptQuoted(f: number, i: number, v: bigint): string {
+  const kv = keptValue[f]!;
+  if (kv[i] === v) return keptText[f]![i]!;
+  const t = `"${v.toString()}"`;
+  kv[i] = v;
+  keptText[f]![i] = t;
+  return t;
+}
+
+type NodeLike = { readonly [key: string]: unknown };
+
+function writeNodes(h: TaggedHasher, nodes: readonly unknown[], values: bigint[]): boolean {
+  let buf = '[';
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as NodeLike;
+    if (!NODE.holds(node)) return false;
+    // NODE_KEYS order: atr, chr, dis, flx, id, nonce, psy, res, stake (named loads: one shape each).
+    const { atr, chr, dis, flx, id, nonce, psy, res, stake } = node as NodeState;
+    if (
+      typeof atr !== 'bigint' ||
+      typeof chr !== 'bigint' ||
+      typeof dis !== 'bigint' ||
+      typeof flx !== 'bigint' ||
+      typeof id !== 'bigint' ||
+      typeof nonce !== 'bigint' ||
+      typeof psy !== 'bigint' ||
+      typeof res !== 'bigint' ||
+      typeof stake !== 'bigint'
+    )
+      return false;
+    const b = i * 9;
+    values[b] = atr;
+    values[b + 1] = chr;
+    values[b + 2] = dis;
+    values[b + 3] = flx;
+    values[b + 4] = id;
+    values[b + 5] = nonce;
+    values[b + 6] = psy;
+    values[b + 7] = res;
+    values[b + 8] = stake;
+    buf +=
+      `${i === 0 ? '' : ','}{"atr":${keptQuoted(0, i, atr)},"chr":"${chr.toString()}","dis":${keptQuoted(2, i, dis)}` +
+      `,"flx":"${flx.toString()}","id":${keptQuoted(4, i, id)},"nonce":${keptQuoted(5, i, nonce)},"psy":"${psy.toString()}"` +
+      `,"res":${keptQuoted(7, i, res)},"stake":${keptQuoted(8, i, stake)}}`;
+    if (buf.length >= CHUNK) {
+      h.write(buf);
+      buf = '';
+    }
+  }
+  h.write(`${buf}]`);
+  return true;
+}
+
+function writeUsers(h: TaggedHasher, users: readonly unknown[], values: bigint[]): boolean {
+  let buf = '[';
+  for (let j = 0; j < users.length; j++) {
+    const user = users[j] as { readonly [key: string]: unknown };
+    if (!USER.holds(user)) return false;
+    const flx = user.flx;
+    const id = user.id;
+    if (typeof flx !== 'bigint' || typeof id !== 'bigint') return false;
+    values[2 * j] = flx;
+    values[2 * j + 1] = id;
+    let idText: string;
+    if (keptUserId[j] === id) idText = keptUserIdText[j]!;
+    else {
+      idText = `"${id.toString()}"`;
+      keptUserId[j] = id;
+      keptUserIdText[j] = idText;
+    }
+    buf += `${j === 0 ? '' : ','}{"flx":"${flx.toString()}","id":${idText}}`;
+    if (buf.length >= CHUNK) {
+      h.write(buf);
+      buf = '';
+    }
+  }
+  h.write(`${buf}]`);
+  return true;
+}
+
+/** Whether `state` still holds exactly the keys and values its remembered root was computed from. */
+function memoHolds(memo: RootMemo, state: State): boolean {
+  if (!TOP.holds(state)) return false;
+  const nodes = state.nodes as readonly unknown[];
+  const users = state.users as readonly unknown[];
+  if (!Array.isArray(nodes) || !Array.isArray(users)) return false;
+  const F = NODE_KEYS.length;
+  if (nodes.length * F !== memo.nodeValues.length || users.length * 2 !== memo.userValues.length) return false;
+  const nv = memo.nodeValues;
+  for (let i = 0; i < nodes.length; i++) {
+    const node = nodes[i] as NodeState;
+    if (!NODE.holds(node)) return false;
+    const b = i * F;
+    if (
+      node.atr !== nv[b] ||
+      node.chr !== nv[b + 1] ||
+      node.dis !== nv[b + 2] ||
+      node.flx !== nv[b + 3] ||
+      node.id !== nv[b + 4] ||
+      node.nonce !== nv[b + 5] ||
+      node.psy !== nv[b + 6] ||
+      node.res !== nv[b + 7] ||
+      node.stake !== nv[b + 8]
+    )
+      return false;
+  }
+  const uv = memo.userValues;
+  for (let j = 0; j < users.length; j++) {
+    const user = users[j] as { readonly [key: string]: unknown };
+    if (!USER.holds(user) || user.flx !== uv[2 * j] || user.id !== uv[2 * j + 1]) return false;
+  }
+  const record = state as unknown as { readonly [key: string]: Encodable };
+  const keys = TOP.sorted;
+  let o = 0;
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    if (key === 'nodes' || key === 'users') continue;
+    let text: string;
+    try {
+      text = canonicalString(record[key]!);
+    } catch {
+      return false;
+    }
+    if (text !== memo.others[o++]) return false;
+  }
+  return true;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Supplies. Exact sums (no range check): they are observations that invariant checks compare,

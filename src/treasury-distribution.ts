@@ -10,7 +10,7 @@
  */
 import { add, mulDiv, SCALE, sub } from './certified-math.ts';
 import type { HoloRewards } from './holo-reward.ts';
-import { account, type Move, type Topology } from './state.ts';
+import { account, accountNames, type Move, type Topology } from './state.ts';
 
 export type UserPayout = { readonly user: bigint; readonly node: bigint; readonly u: bigint };
 
@@ -43,53 +43,69 @@ export function distributeTreasury(
   const nextNode = [...nodeFlx];
   const nextUser = [...userFlx];
   const u: bigint[] = new Array<bigint>(userFlx.length).fill(0n);
-  const cuts: bigint[] = [];
+  const cuts: bigint[] = new Array<bigint>(rewards.length);
   const moves: Move[] = [];
+  const nodeIds = topo.nodeIds;
+  const nodeUsers = topo.nodeUsers;
+  const userWeight = topo.userWeight;
+  const userIds = topo.userIds;
+  const nodeNames = accountNames(nodeIds, 'nodeFlx');
+  const userNames = accountNames(userIds, 'userFlx');
   let paid = 0n;
-  rewards.forEach((r, i) => {
-    const node = topo.nodeIds[i]!;
-    const members = topo.nodeUsers[i]!;
+  for (let i = 0; i < rewards.length; i++) {
+    const r = rewards[i]!;
+    const members = nodeUsers[i]!;
     const k = members.length === 0 ? r : mulDiv(r, commission, SCALE);
-    cuts.push(k);
+    cuts[i] = k;
     if (k > 0n) {
       nextNode[i] = add(nextNode[i]!, k);
       paid = add(paid, k);
-      moves.push({ kind: 'cut', from: account.treasury, to: account.nodeFlx(node), amount: k });
+      const id = nodeIds[i]!;
+      moves.push({ kind: 'cut', from: account.treasury, to: nodeNames.ids[i] === id ? nodeNames.names[i]! : account.nodeFlx(id), amount: k });
     }
-    if (members.length === 0) return;
+    if (members.length === 0) continue;
     const rest = sub(r, k);
     const weight = topo.nodeWeight[i]!;
-    for (const j of members) {
-      const share = mulDiv(rest, topo.userWeight[j]!, weight);
+    for (let x = 0; x < members.length; x++) {
+      const j = members[x]!;
+      const share = mulDiv(rest, userWeight[j]!, weight);
       u[j] = share;
       if (share === 0n) continue;
       nextUser[j] = add(nextUser[j]!, share);
       paid = add(paid, share);
-      moves.push({ kind: 'payout', from: account.treasury, to: account.userFlx(topo.userIds[j]!), amount: share });
+      const id = userIds[j]!;
+      moves.push({ kind: 'payout', from: account.treasury, to: userNames.ids[j] === id ? userNames.names[j]! : account.userFlx(id), amount: share });
     }
-  });
+  }
+  const userNode = topo.userNode;
+  const users: UserPayout[] = new Array<UserPayout>(userIds.length);
+  for (let j = 0; j < userIds.length; j++) users[j] = { user: userIds[j]!, node: nodeIds[userNode[j]!]!, u: u[j]! };
   return {
     nodeFlx: nextNode,
     userFlx: nextUser,
     treasury: sub(treasury, paid),
     cuts,
-    users: topo.userIds.map((user, j) => ({ user, node: topo.nodeIds[topo.userNode[j]!]!, u: u[j]! })),
+    users,
     moves,
     paid,
   };
 }
 
-export type RewardsRecord = {
-  readonly budget: bigint;
-  readonly nodes: readonly { readonly node: bigint; readonly m: bigint; readonly w: bigint; readonly r: bigint; readonly k: bigint }[];
-  readonly users: readonly UserPayout[];
-};
-
 /** The record's `rewards`: step 9's per-node values with step 10's cut, and every user's payout. */
 export function rewardsRecord(holo: HoloRewards, dist: Distribution): RewardsRecord {
-  return {
-    budget: holo.budget,
-    nodes: holo.nodes.map((x, i) => ({ node: x.node, m: x.m, w: x.w, r: x.r, k: dist.cuts[i]! })),
-    users: dist.users,
-  };
+  const src = holo.nodes;
+  const nodes: RewardNodeRecord[] = new Array<RewardNodeRecord>(src.length);
+  for (let i = 0; i < src.length; i++) {
+    const x = src[i]!;
+    nodes[i] = { node: x.node, m: x.m, w: x.w, r: x.r, k: dist.cuts[i]! };
+  }
+  return { budget: holo.budget, nodes, users: dist.users };
 }
+
+type RewardNodeRecord = { readonly node: bigint; readonly m: bigint; readonly w: bigint; readonly r: bigint; readonly k: bigint };
+
+export type RewardsRecord = {
+  readonly budget: bigint;
+  readonly nodes: readonly RewardNodeRecord[];
+  readonly users: readonly UserPayout[];
+};
