@@ -102,7 +102,7 @@ import { match } from 'ts-pattern';
 import { floorDiv, MathViolation, max, SCALE } from './certified-math.ts';
 import { canonicalString, type Encodable, type Json } from './canonical.ts';
 import { actionDigest, firstActionFault, stakeCoherence, type ActionBasis } from './action-rules.ts';
-import { activeShards, type EpochContext, type StoredInputs } from './epoch.ts';
+import { activeShards, stillRecord, type EpochContext, type StoredInputs } from './epoch.ts';
 import type {
   ClaimMismatch,
   CShard,
@@ -559,28 +559,6 @@ function voteIncident(shard: bigint, digest: string, vote: VoteBody, root: strin
     .with('EA-5', 'EA-4', (ea): VoteIncident => ({ code: 'CIR-302', ea, shard, evidence: { vote: digest, response: 'abort', ...base } }))
     .with('EA-13', (ea): VoteIncident => ({ code: null, ea, shard, evidence: { vote: digest, response: 'reward_capped', ...base } }))
     .exhaustive();
-}
-
-/** The record of an epoch that moves nothing (P6.3). */
-function stillRecord(
-  S: State,
-  next: State,
-  outcome: 'abort' | 'frozen',
-  fields: Pick<EpochRecord, 'inputs_hash' | 'active' | 'voters' | 'incidents' | 'events' | 'sync' | 'c_shards'>,
-): EpochRecord {
-  return {
-    epoch: next.epoch,
-    prev_root: stateRoot(S),
-    root: stateRoot(next),
-    outcome,
-    ...fields,
-    moves: [],
-    flows: [],
-    chr: { penalties: [], shares: [], pool: S.chr_pool },
-    res: { cap: 0n, credits: [] },
-    psy_minted: [],
-    rewards: { budget: 0n, nodes: [], users: [] },
-  };
 }
 
 /** The honest-path view of the stored inputs that the §9 checks read (P6.7's shape; the voters' proposals). */

@@ -150,8 +150,8 @@ export function activeShards(state: State, t: bigint): bigint[] {
   return state.shards.filter((s) => !s.blacklisted && s.halted_until < t).map((s) => s.id);
 }
 
-/** The record of an epoch that moves nothing (P6.3). */
-function stillRecord(
+/** The record of an epoch that moves nothing (P6.3); the ledger's aborts and frozen epochs use it too. */
+export function stillRecord(
   S: State,
   next: State,
   outcome: 'abort' | 'frozen',
