@@ -5,7 +5,7 @@
  */
 import { QfsError } from './errors.ts';
 
-/** 1.0 in fixed point, and one token in base units. */
+/** One unit (1) in fixed point, and one token in base units. */
 export const SCALE = 10n ** 18n;
 /** Exclusive upper bound of every value (and `-LIMIT` the inclusive lower bound of signed ones). */
 export const LIMIT = 2n ** 127n;
