@@ -23,10 +23,10 @@ import { SCALE } from '../src/certified-math.ts';
 import { CHR_SUPPLY_MAX, FLX_ATR_SUPPLY_MAX, PSY_SUPPLY_MAX, RES_SUPPLY_MAX, type Constants } from '../src/constants.ts';
 import { devLabel } from '../src/default-genesis.ts';
 import { epochContext, type EpochContext } from '../src/epoch.ts';
-import { GENESIS_VERSION, validateGenesis, type Genesis, type GenesisNode } from '../src/genesis.ts';
+import { validateGenesis, type Genesis, type GenesisNode } from '../src/genesis.ts';
 import { signSnapshot, type SignedSnapshot } from '../src/oracle.ts';
 import { devKey, type KeyPair } from '../src/signatures.ts';
-import { pubKey, validConstants } from './genesis.ts';
+import { devGenesis, validConstants } from './genesis.ts';
 
 const S = SCALE;
 const big = (min: bigint, max: bigint): fc.Arbitrary<bigint> => fc.bigInt({ min, max });
@@ -261,24 +261,17 @@ function buildGenesis(p: Params, caps: ReturnType<typeof nodeCaps>, q: Parts): G
     };
   });
   const edges = buildEdges(shardOf, q.triangles, q.cross, q.extra).map(([a, b]) => [ids[a]!, ids[b]!] as const);
-  const shardIds = Array.from({ length: p.shardCount }, (_, i) => BigInt(i));
-  const groups = [0, 1, 2]
-    .map((g) => shardIds.filter((s) => q.groupOf[Number(s)] === g))
-    .filter((g) => g.length > 0)
-    .sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
-  return {
-    version: GENESIS_VERSION,
-    chain_id: p.chainId,
+  return devGenesis({
+    chainId: p.chainId,
     constants: p.constants,
-    groups,
-    shards: shardIds.map((s) => ({ id: s, key: pubKey(devLabel.shard(s)) })),
+    shardCount: p.shardCount,
+    groupOf: q.groupOf,
     nodes,
     edges,
     treasury: minBig(q.treasury, caps.flxAtr),
-    oracle_key: pubKey(devLabel.oracle),
-    founders: Array.from({ length: p.founderCount }, (_, i) => ({ id: BigInt(i), key: pubKey(devLabel.founder(i)) })),
+    founderCount: p.founderCount,
     threshold: BigInt(q.threshold),
-  };
+  });
 }
 
 // ---------------------------------------------------------------------------------------------

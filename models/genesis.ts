@@ -111,24 +111,53 @@ export function validGenesis(max: Partial<GenesisShape> = {}): fc.Arbitrary<Gene
           const edges = q.edges
             .map(([a, b]) => [ids[a]!, ids[b]!] as [bigint, bigint])
             .sort((e, f) => (e[0] !== f[0] ? (e[0] < f[0] ? -1 : 1) : e[1] < f[1] ? -1 : 1));
-          const shardIds = Array.from({ length: p.shardCount }, (_, i) => BigInt(i));
-          const groups = [0, 1, 2]
-            .map((g) => shardIds.filter((s) => p.groupOf[Number(s)] === g))
-            .filter((g) => g.length > 0)
-            .sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
-          return {
-            version: GENESIS_VERSION,
-            chain_id: p.chainId,
+          return devGenesis({
+            chainId: p.chainId,
             constants: p.constants,
-            groups,
-            shards: shardIds.map((s) => ({ id: s, key: pubKey(devLabel.shard(s)) })),
+            shardCount: p.shardCount,
+            groupOf: p.groupOf,
             nodes,
             edges,
             treasury: p.treasury,
-            oracle_key: pubKey(devLabel.oracle),
-            founders: Array.from({ length: p.founderCount }, (_, i) => ({ id: BigInt(i), key: pubKey(devLabel.founder(i)) })),
+            founderCount: p.founderCount,
             threshold: BigInt(q.threshold),
-          };
+          });
         }),
     );
+}
+
+/** The parts of a generated genesis that vary; the rest (groups, development keys) is assembled here. */
+export type DevGenesisParts = {
+  readonly chainId: string;
+  readonly constants: Constants;
+  readonly shardCount: number;
+  /** Group (0, 1 or 2) of each shard index; empty groups are dropped, the others ordered by first id. */
+  readonly groupOf: readonly number[];
+  readonly nodes: readonly GenesisNode[];
+  readonly edges: readonly (readonly [bigint, bigint])[];
+  readonly treasury: bigint;
+  readonly founderCount: number;
+  readonly threshold: bigint;
+};
+
+/** A genesis whose shard, oracle and founder keys are the development keys of their labels. */
+export function devGenesis(x: DevGenesisParts): Genesis {
+  const shardIds = Array.from({ length: x.shardCount }, (_, i) => BigInt(i));
+  const groups = [0, 1, 2]
+    .map((g) => shardIds.filter((s) => x.groupOf[Number(s)] === g))
+    .filter((g) => g.length > 0)
+    .sort((a, b) => (a[0]! < b[0]! ? -1 : 1));
+  return {
+    version: GENESIS_VERSION,
+    chain_id: x.chainId,
+    constants: x.constants,
+    groups,
+    shards: shardIds.map((s) => ({ id: s, key: pubKey(devLabel.shard(s)) })),
+    nodes: x.nodes,
+    edges: x.edges,
+    treasury: x.treasury,
+    oracle_key: pubKey(devLabel.oracle),
+    founders: Array.from({ length: x.founderCount }, (_, i) => ({ id: BigInt(i), key: pubKey(devLabel.founder(i)) })),
+    threshold: x.threshold,
+  };
 }
