@@ -15,6 +15,8 @@ export type QfsErrorCode =
   | 'E_GOVERNANCE' // a governance record that does not verify
   | 'E_KEY' // a malformed key or key file
   | 'E_KEY_PERMISSIONS' // a secret key file readable by group or others
+  | 'E_COUNTEREXAMPLE' // a stored counterexample that does not read (SPEC §12)
+  | 'E_EVIDENCE' // an evidence package that does not verify (SPEC §10)
   | 'E_IO' // a file that cannot be read or written
   | 'E_USAGE'; // a bad command-line argument
 

@@ -24,6 +24,8 @@ export function exitCodeFor(code: QfsErrorCode): number {
       'E_GOVERNANCE',
       'E_KEY',
       'E_KEY_PERMISSIONS',
+      'E_COUNTEREXAMPLE',
+      'E_EVIDENCE',
       () => EXIT.invalid,
     )
     .exhaustive();
