@@ -1,0 +1,230 @@
+/**
+ * The adversary properties as one campaign API, shared by the vitest suite
+ * (properties/adversary.test.ts) and `qfs check`: `adversary.EA-1` … `adversary.EA-13` run
+ * `runAdversary` on runs whose focus epoch carries that attack (SPEC §8), with fast-check's seed,
+ * path, runs and time limit; a failure is shrunk, written as a §12 counterexample, and reported
+ * with the exact command that replays it. Statistics count what was generated and applied.
+ * (EA-14, the storage attacker, is the store suite's property: models/storage-attack.ts.)
+ */
+import fc from 'fast-check';
+import type { Json } from '../src/canonical.ts';
+import { saveCounterexample, type Counterexample } from '../src/io/counterexamples.ts';
+import { AdversaryFailure, adversaryChain, EAS, EXPECTED_RESPONSE, readRunCommands, runAdversary, runCommands, type AdversaryRun, type Ea, type Mutant, type RunReport } from './adversary.ts';
+import { runArbitrary } from './adversary-arbitraries.ts';
+
+export const EPOCH_EAS: readonly Ea[] = EAS.filter((e) => e !== 'EA-14');
+export const ADVERSARY_PROPERTIES: readonly string[] = EPOCH_EAS.map((e) => `adversary.${e}`);
+
+/** Per EA: attacks generated, applied (the attacker was active and the lie possible), detected, and paused epochs. */
+export type EaStats = { generated: number; applied: number; detected: number; paused: number; aborted: number; safeMode: number };
+
+export class AdversaryStats {
+  readonly byEa = new Map<Ea, EaStats>(EAS.map((e) => [e, { generated: 0, applied: 0, detected: 0, paused: 0, aborted: 0, safeMode: 0 }]));
+  runs = 0;
+  epochs = 0;
+  aborted = 0;
+  frozen = 0;
+  shards = new Map<string, number>();
+
+  add(run: AdversaryRun, report: RunReport): void {
+    this.runs++;
+    this.shards.set(run.shards.toString(), (this.shards.get(run.shards.toString()) ?? 0) + 1);
+    for (const e of report.epochs) {
+      this.epochs++;
+      if (e.outcome === 'abort') this.aborted++;
+      if (e.outcome === 'frozen') this.frozen++;
+      for (const a of e.attacks) {
+        const s = this.byEa.get(a.ea)!;
+        if (a.paused && !a.applied) {
+          s.paused++; // a frozen epoch after the safe mode this attack entered
+          continue;
+        }
+        s.generated++;
+        if (!a.applied) continue;
+        s.applied++;
+        if (a.detected) s.detected++;
+        if (a.paused) s.paused++;
+        if (e.outcome === 'abort') s.aborted++;
+        if (e.safeModeEntered) s.safeMode++;
+      }
+    }
+  }
+
+  merge(o: AdversaryStats): void {
+    this.runs += o.runs;
+    this.epochs += o.epochs;
+    this.aborted += o.aborted;
+    this.frozen += o.frozen;
+    for (const [k, v] of o.shards) this.shards.set(k, (this.shards.get(k) ?? 0) + v);
+    for (const [ea, s] of o.byEa) {
+      const t = this.byEa.get(ea)!;
+      for (const k of Object.keys(s) as (keyof EaStats)[]) t[k] += s[k];
+    }
+  }
+
+  toJson(): Json {
+    return {
+      runs: String(this.runs),
+      epochs: String(this.epochs),
+      aborted: String(this.aborted),
+      frozen: String(this.frozen),
+      shards: Object.fromEntries([...this.shards].sort().map(([k, v]) => [`n${k}`, String(v)])),
+      attacks: EAS.filter((e) => this.byEa.get(e)!.generated > 0).map((ea) => {
+        const s = this.byEa.get(ea)!;
+        return { ea, expected_response: EXPECTED_RESPONSE[ea], generated: String(s.generated), applied: String(s.applied), detected: String(s.detected), paused_epochs: String(s.paused) };
+      }),
+    };
+  }
+
+  format(title: string): string {
+    const rows = EAS.filter((e) => this.byEa.get(e)!.generated > 0).map((ea) => {
+      const s = this.byEa.get(ea)!;
+      return `  ${ea.padEnd(6)} generated ${String(s.generated).padStart(4)}  applied ${String(s.applied).padStart(4)}  detected ${String(s.detected).padStart(4)}  paused ${String(s.paused).padStart(4)}   ${EXPECTED_RESPONSE[ea]}`;
+    });
+    return [`${title}: ${this.runs} runs, ${this.epochs} epochs (${this.aborted} aborted, ${this.frozen} frozen)`, ...rows].join('\n');
+  }
+}
+
+export type CheckOptions = {
+  readonly property: string;
+  readonly seed: number;
+  readonly runs: number;
+  /** fast-check's replay path of a failure (with the same seed). */
+  readonly path?: string;
+  /** Stop generating after this many seconds (the runs done so far count; reported). */
+  readonly timeSeconds?: number;
+  /** Where to write a counterexample (null: don't write). */
+  readonly counterexamples: string | null;
+  /** A planted bug to run the ledger with (the broken-harness tests). */
+  readonly mutant?: Mutant;
+};
+
+export type CheckFailure = {
+  readonly invariant: string;
+  readonly epoch: bigint;
+  readonly message: string;
+  readonly commands: number;
+  readonly counterexample: Counterexample;
+  readonly file: string | null;
+  readonly replay: string;
+  readonly fastCheckPath: string;
+};
+
+export type CheckResult = {
+  readonly property: string;
+  readonly seed: number;
+  readonly runsRequested: number;
+  readonly runsDone: number;
+  readonly interrupted: boolean;
+  readonly stats: AdversaryStats;
+  readonly failure: CheckFailure | null;
+};
+
+export function eaOfProperty(property: string): Ea {
+  const ea = property.replace(/^adversary\./, '') as Ea;
+  if (!ADVERSARY_PROPERTIES.includes(property)) throw new Error(`unknown property ${property} (known: ${ADVERSARY_PROPERTIES.join(', ')})`);
+  return ea;
+}
+
+/** Runs one adversary property; never throws for a property failure (it is in the result). */
+export function checkAdversaryProperty(o: CheckOptions): CheckResult {
+  const ea = eaOfProperty(o.property);
+  const stats = new AdversaryStats();
+  const arb = runArbitrary(ea).map((r): AdversaryRun => (o.mutant === undefined ? r : { ...r, mutant: o.mutant }));
+  // Statistics count the generated runs up to the first failure, not the shrinker's attempts.
+  let failedOnce = false;
+  const result = fc.check(
+    fc.property(arb, (run) => {
+      if (failedOnce) {
+        runAdversary(run);
+        return;
+      }
+      try {
+        stats.add(run, runAdversary(run));
+      } catch (e) {
+        failedOnce = true;
+        throw e;
+      }
+    }),
+    {
+      seed: o.seed,
+      numRuns: o.runs,
+      ...(o.path === undefined ? {} : { path: o.path, endOnFailure: true }),
+      ...(o.timeSeconds === undefined ? {} : { interruptAfterTimeLimit: o.timeSeconds * 1000, markInterruptAsFailure: false }),
+    },
+  );
+  const base = { property: o.property, seed: o.seed, runsRequested: o.runs, runsDone: result.numRuns, interrupted: result.interrupted, stats };
+  if (!result.failed || result.counterexample === null) {
+    if (result.failed && result.errorInstance !== undefined) throw result.errorInstance;
+    return { ...base, failure: null };
+  }
+  const run = result.counterexample[0];
+  let failure: AdversaryFailure;
+  try {
+    runAdversary(run);
+    throw new Error(`adversary: the shrunk counterexample of ${o.property} passes when re-run (non-deterministic harness?)`);
+  } catch (e) {
+    if (!(e instanceof AdversaryFailure)) throw e;
+    failure = e;
+  }
+  const counterexample = counterexampleOf(o.property, o.seed, result.counterexamplePath ?? '', run, failure);
+  const saved = o.counterexamples === null ? null : saveCounterexample(o.counterexamples, counterexample);
+  const replay =
+    saved !== null
+      ? `npx qfs replay ${saved.file}`
+      : `npx qfs check --property ${o.property} --seed ${o.seed} --path ${result.counterexamplePath ?? ''}`;
+  return {
+    ...base,
+    failure: {
+      invariant: failure.invariant,
+      epoch: failure.epoch,
+      message: failure.message,
+      commands: counterexample.commands.length,
+      counterexample,
+      file: saved?.file ?? null,
+      replay,
+      fastCheckPath: result.counterexamplePath ?? '',
+    },
+  };
+}
+
+export function counterexampleOf(property: string, seed: number, path: string, run: AdversaryRun, f: AdversaryFailure): Counterexample {
+  return {
+    format: 'qfs-counterexample/1',
+    property,
+    invariant: f.invariant,
+    seed: BigInt(seed),
+    path,
+    genesis_hash: adversaryChain(run.shards).ctx.genesisHash,
+    commands: runCommands(run),
+    failure: { epoch: f.epoch, message: f.message, expected: f.expected, actual: f.actual },
+    roots: f.roots,
+  };
+}
+
+/** What replaying a stored counterexample gave. */
+export type Replay =
+  | { readonly kind: 'reproduced'; readonly failure: AdversaryFailure }
+  | { readonly kind: 'different'; readonly failure: AdversaryFailure; readonly why: string }
+  | { readonly kind: 'passes'; readonly report: RunReport };
+
+/** Re-executes a stored adversary counterexample and compares the failure and the roots with the stored ones. */
+export function replayCounterexample(c: Counterexample): Replay {
+  const run = readRunCommands(c.commands);
+  const genesisHash = adversaryChain(run.shards).ctx.genesisHash;
+  if (genesisHash !== c.genesis_hash) throw new Error(`counterexample: genesis_hash ${c.genesis_hash} is not the chain's ${genesisHash}`);
+  try {
+    return { kind: 'passes', report: runAdversary(run) };
+  } catch (e) {
+    if (!(e instanceof AdversaryFailure)) throw e;
+    const same =
+      e.invariant === c.invariant &&
+      e.epoch === c.failure.epoch &&
+      e.message === c.failure.message &&
+      JSON.stringify(e.roots) === JSON.stringify(c.roots) &&
+      JSON.stringify(e.expected) === JSON.stringify(c.failure.expected) &&
+      JSON.stringify(e.actual) === JSON.stringify(c.failure.actual);
+    if (same) return { kind: 'reproduced', failure: e };
+    return { kind: 'different', failure: e, why: `stored ${c.invariant} at epoch ${c.failure.epoch}, got ${e.invariant} at epoch ${e.epoch}` };
+  }
+}

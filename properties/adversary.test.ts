@@ -1,0 +1,48 @@
+/**
+ * The EconomicAdversarySuite (SPEC §8): one property per attack, `adversary.EA-1` …
+ * `adversary.EA-13`, each over runs (4–7 shards, f ≤ floorDiv(n − 1, 3) Byzantine) whose focus
+ * epoch carries that attack among honest load and other attacks; every epoch is checked against
+ * its twin (models/adversary.ts). EA-14, the storage attacker, is test/store's property.
+ * Real ML-DSA-87 signatures throughout.
+ *
+ * Runs per property: 40 (QFS_ADVERSARY_RUNS). A failure is shrunk and written to
+ * counterexamples/<invariant>/<hash12>.json; the message gives `npx qfs replay <file>`, and the
+ * whole property replays with `npx qfs check --property adversary.EA-k --seed <seed>`.
+ * The statistics printed at the end show how often each attack was generated and applied.
+ */
+import fc from 'fast-check';
+import { afterAll, describe, expect, test } from 'vitest';
+import { ADVERSARY_PROPERTIES, AdversaryStats, checkAdversaryProperty } from '../models/adversary-check.ts';
+import { EAS } from '../models/adversary.ts';
+
+const runs = process.env.QFS_ADVERSARY_RUNS ? Number(process.env.QFS_ADVERSARY_RUNS) : 40;
+const seed = fc.readConfigureGlobal().seed ?? 0;
+const total = new AdversaryStats();
+const started = Date.now();
+
+afterAll(() => {
+  console.log(`${total.format(`adversary (seed ${seed})`)}\n  wall time ${((Date.now() - started) / 1000).toFixed(1)} s`);
+});
+
+describe('adversary', () => {
+  for (const property of ADVERSARY_PROPERTIES) {
+    test(property, () => {
+      const r = checkAdversaryProperty({ property, seed, runs, counterexamples: 'counterexamples' });
+      total.merge(r.stats);
+      if (r.failure !== null) {
+        expect.fail(
+          `${property} failed (seed ${seed}): ${r.failure.message}\n  ${r.failure.commands} commands; counterexample ${r.failure.file}\n  replay: ${r.failure.replay}`,
+        );
+      }
+      expect(r.runsDone).toBe(runs);
+      const ea = property.replace('adversary.', '') as (typeof EAS)[number];
+      // The focus attack applied in most runs (its shard active, the lie possible).
+      expect(r.stats.byEa.get(ea)!.applied).toBeGreaterThanOrEqual(Math.ceil(runs * 0.8));
+    }, 600_000);
+  }
+
+  test('adversary.coverage: every epoch attack was generated at least 50 times', () => {
+    if (runs < 40) return; // a reduced campaign (QFS_ADVERSARY_RUNS) does not claim coverage
+    for (const ea of EAS.filter((e) => e !== 'EA-14')) expect(total.byEa.get(ea)!.generated, ea).toBeGreaterThanOrEqual(50);
+  });
+});
