@@ -1,11 +1,13 @@
 /** The `qfs` command line. Each command group lives in its own module. */
 import { Command, CommanderError } from 'commander';
+import { registerCheck } from './check-cmd.ts';
 import { registerEconomy } from './economy-cmd.ts';
 import { registerGenesis } from './genesis-cmd.ts';
 import { registerInvariants } from './invariants-cmd.ts';
 import { registerKeys } from './keys-cmd.ts';
 import { registerLedger, registerSimulate } from './ledger-cmd.ts';
 import { EXIT } from './output.ts';
+import { registerVerify } from './verify-cmd.ts';
 
 export function buildProgram(): Command {
   const program = new Command('qfs')
@@ -25,6 +27,8 @@ Exit codes: 0 ok, 1 invalid input or failed verification (the message names the 
   registerEconomy(program);
   registerSimulate(program);
   registerLedger(program);
+  registerCheck(program);
+  registerVerify(program);
   return program;
 }
 
