@@ -197,7 +197,7 @@ export function counterexampleOf(property: string, seed: number, path: string, r
     path,
     genesis_hash: adversaryChain(run.shards).ctx.genesisHash,
     commands: runCommands(run),
-    failure: { epoch: f.epoch, message: f.message, expected: f.expected, actual: f.actual },
+    failure: { epoch: f.epoch, message: f.detail, expected: f.expected, actual: f.actual },
     roots: f.roots,
   };
 }
@@ -220,7 +220,7 @@ export function replayCounterexample(c: Counterexample): Replay {
     const same =
       e.invariant === c.invariant &&
       e.epoch === c.failure.epoch &&
-      e.message === c.failure.message &&
+      e.detail === c.failure.message &&
       JSON.stringify(e.roots) === JSON.stringify(c.roots) &&
       JSON.stringify(e.expected) === JSON.stringify(c.failure.expected) &&
       JSON.stringify(e.actual) === JSON.stringify(c.failure.actual);

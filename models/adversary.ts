@@ -239,12 +239,13 @@ export class AdversaryFailure extends Error {
   constructor(
     readonly invariant: string,
     readonly epoch: bigint,
-    message: string,
+    /** The failure without the "<invariant> at epoch <e>" prefix (the counterexample's `failure.message`). */
+    readonly detail: string,
     readonly expected: Json,
     readonly actual: Json,
     readonly roots: readonly string[],
   ) {
-    super(`${invariant} at epoch ${epoch}: ${message}`);
+    super(`${invariant} at epoch ${epoch}: ${detail}`);
   }
 }
 

@@ -151,7 +151,7 @@ test was written), 1 the replay differs from the stored case (it passes now, or 
           return;
         }
         const f = r.failure;
-        process.stdout.write(`replayed: ${f.invariant} at epoch ${f.epoch}: ${f.message}\n`);
+        process.stdout.write(`replayed: ${f.invariant} at epoch ${f.epoch}: ${f.detail}\n`);
         process.stdout.write(`  expected ${canonicalString(f.expected as Encodable)}\n  actual   ${canonicalString(f.actual as Encodable)}\n`);
         f.roots.forEach((root, i) => process.stdout.write(`  root of epoch ${i + 1}: ${root}${c.roots[i] === root ? '' : `  (stored ${c.roots[i] ?? 'none'})`}\n`));
         if (r.kind === 'reproduced') process.stdout.write('reproduced: same invariant, epoch, expected, actual and roots\n');

@@ -35,7 +35,7 @@ export type Counterexample = {
 };
 
 const KEYS = ['format', 'property', 'invariant', 'seed', 'path', 'genesis_hash', 'commands', 'failure', 'roots'] as const;
-const ID = /^[a-z0-9][a-z0-9.\-]*$/;
+const ID = /^[A-Za-z0-9][A-Za-z0-9.\-]*$/;
 const HEX32 = /^[0-9a-f]{64}$/;
 
 export const counterexampleHash = (c: Counterexample): string => taggedHashHex('qfs/v13/counterexample', c as unknown as Encodable);
