@@ -20,10 +20,10 @@
  * `f·BLACKLIST_AFTER` safe-mode entries (no reinstatements are generated, so r = 0).
  */
 import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/canonical.ts';
-import { closeWindow1, closeWindow2, closeWindow3, checkLedgerEpoch, checkRecordReplay, type LedgerEpoch, type Publication1, type Publication2, type Stage1 } from '../src/coherence-ledger.ts';
+import { closeWindow1, closeWindow2, closeWindow3, checkLedgerEpoch, checkRecordReplay, type LedgerEpoch, type LedgerWindows, type Publication1, type Publication2, type Stage1 } from '../src/coherence-ledger.ts';
 import { actionDigest, compareActions, stakeCoherence, readAction } from '../src/action-rules.ts';
 import { defaultGenesis, devLabel } from '../src/default-genesis.ts';
-import { epochContext, type EpochContext } from '../src/epoch.ts';
+import { epochContext, runHonestEpoch, type EpochContext } from '../src/epoch.ts';
 import type { EpochRecord, Incident } from '../src/epoch-record.ts';
 import { signGovernance, type GovernanceRecord } from '../src/founders.ts';
 import type { Genesis } from '../src/genesis.ts';
@@ -34,7 +34,7 @@ import { ownedEdges, signProposal, toJson, type SignedCopy } from '../src/propos
 import { scenarioInputs } from '../src/scenario.ts';
 import { HonestShardAgent } from '../src/shard-agent.ts';
 import { devKey } from '../src/signatures.ts';
-import { chrSupply, flxSupply, initialState, stateRoot, type State } from '../src/state.ts';
+import { atrSupply, chrSupply, flxSupply, initialState, psySupply, resSupply, stateRoot, type State } from '../src/state.ts';
 import type { GovernanceCopy } from '../src/system-recovery.ts';
 import { signVote, type Claims, type VoteBody } from '../src/vote.ts';
 import { exactMulDiv } from '../src/exact-math.ts';
@@ -252,8 +252,13 @@ export class AdversaryFailure extends Error {
 /** What one attack did in its epoch (the suite's statistics). */
 export type AttackOutcome = { readonly ea: Ea; readonly applied: boolean; readonly detected: boolean; readonly paused: boolean; readonly epoch: bigint };
 
+/** §8's pause shift of one attack: per token `[numerator, denominator]` (null: n/a, the plain twin's supply is 0). */
+export type PauseShift = Readonly<Record<'chr' | 'flx' | 'psy' | 'atr' | 'res', readonly [bigint, bigint] | null>>;
+
 export type EpochReport = {
   readonly epoch: bigint;
+  /** The pause shift of the epoch's applied attacks, when the run went on for HALT_EPOCHS more epochs. */
+  shift?: PauseShift;
   readonly outcome: EpochRecord['outcome'];
   readonly root: string;
   readonly attacks: readonly AttackOutcome[];
@@ -454,6 +459,8 @@ export type AttackedEpoch = {
   readonly applied: readonly Applied[];
   readonly governance: readonly GovernanceCopy[];
   readonly snapshots: readonly SignedSnapshot[];
+  /** Every message each window closed with, in arrival order (what ledgerEpoch re-executes). */
+  readonly windows: LedgerWindows;
 };
 
 /** Runs epoch S.epoch + 1 of the run with its attacks through the real ledger (three windows). */
@@ -553,7 +560,8 @@ export function attackedEpoch(chain: Chain, S: State, cmd: EpochCommand, lastAdm
     if (ap.attack.ea === 'EA-11') ap.applied = !stage1.frozen;
     if (ap.attack.ea === 'EA-12') ap.applied = !stage1.frozen;
   }
-  return { out, stage1, applied, governance, snapshots };
+  const windows: LedgerWindows = { governance, snapshots: stage1.frozen ? [] : snapshots, validator: stage1.frozen ? null : validator, proposals, votes };
+  return { out, stage1, applied, governance, snapshots, windows };
 }
 
 /**
@@ -607,6 +615,25 @@ const snapshotDigestOf = (s: SignedSnapshot): string => snapshotDigest(s.snapsho
 // ---------------------------------------------------------------------------------------------
 // The interpreter with every assertion
 
+/** One executed epoch of a run, without any assertion (the ledger property suites check what they name). */
+export type RunEpoch = { readonly chain: Chain; readonly S: State; readonly prevRecord: EpochRecord | null; readonly e: AttackedEpoch };
+
+/** Executes a run epoch by epoch and hands each epoch to `visit` (no checks). */
+export function executeRun(run: AdversaryRun, visit: (x: RunEpoch) => void): void {
+  const chain = adversaryChain(run.shards);
+  let S = chain.S0;
+  let prevRecord: EpochRecord | null = null;
+  let lastAdmitted: SignedSnapshot | null = null;
+  for (const cmd of run.epochs) {
+    const e = attackedEpoch(chain, S, cmd, lastAdmitted, run.mutant);
+    visit({ chain, S, prevRecord, e });
+    const admittedDigest = e.stage1.oracle.admitted?.digest;
+    if (admittedDigest !== undefined) lastAdmitted = e.snapshots.find((x) => snapshotDigestOf(x) === admittedDigest) ?? lastAdmitted;
+    prevRecord = e.out.record;
+    S = e.out.state;
+  }
+}
+
 /** Runs a whole adversary run, asserting every check of SPEC §8 epoch by epoch; throws AdversaryFailure. */
 export function runAdversary(run: AdversaryRun): RunReport {
   const chain = adversaryChain(run.shards);
@@ -624,6 +651,7 @@ export function runAdversary(run: AdversaryRun): RunReport {
   let safeModeEntries = 0n;
   /** The attack that entered safe mode (frozen epochs are its pause), when one attack alone did. */
   let safeCause: Ea | null = null;
+  const history: HistoryEntry[] = [];
   const fail = (id: string, t: bigint, message: string, expected: unknown, actual: unknown): never => {
     throw new AdversaryFailure(id, t, message, jsonOf(expected), jsonOf(actual), [...roots]);
   };
@@ -712,14 +740,79 @@ export function runAdversary(run: AdversaryRun): RunReport {
     epochs.push({ epoch: t, outcome: rec.outcome, root: rec.root, safeModeEntered: entered, attacks });
     const admittedDigest = e.stage1.oracle.admitted?.digest;
     if (admittedDigest !== undefined) lastAdmitted = e.snapshots.find((s) => snapshotDigestOf(s) === admittedDigest) ?? lastAdmitted;
+    history.push({
+      before: S,
+      after: next,
+      snapshots: e.applied.some((ap) => ap.attack.ea === 'EA-11') ? e.snapshots.filter((x) => snapshotDigestOf(x) === e.stage1.oracle.admitted?.digest) : e.snapshots,
+      actions: (out.publications.window2?.proposals ?? []).flatMap((p) => p.actions),
+    });
     prevRecord = rec;
     S = next;
+  }
+
+  // Pause shifts (reported, not gated): for each epoch with an applied attack, when the run went on
+  // for HALT_EPOCHS more epochs and did not start in safe mode.
+  for (let i = 0; i + Number(H) < history.length; i++) {
+    const h = history[i]!;
+    if (h.before.mode === 'safe' || !epochs[i]!.attacks.some((a) => a.applied)) continue;
+    epochs[i]!.shift = pauseShift(chain, run.byzantine, history.slice(i, i + Number(H) + 1));
   }
 
   const bound = { aborts: 2n * f * B, safeMode: f * B };
   if (aborted > bound.aborts) fail('adversary.liveness', S.epoch, `${aborted} aborted epochs exceed 2·(f + r)·BLACKLIST_AFTER`, bound.aborts.toString(), aborted.toString());
   if (safeModeEntries > bound.safeMode) fail('adversary.liveness', S.epoch, `${safeModeEntries} safe-mode entries exceed (f + r)·BLACKLIST_AFTER`, bound.safeMode.toString(), safeModeEntries.toString());
   return { genesisHash: ctx.genesisHash, epochs, roots, aborted, safeModeEntries, bound };
+}
+
+type HistoryEntry = { readonly before: State; readonly after: State; readonly snapshots: readonly SignedSnapshot[]; readonly actions: readonly Action[] };
+
+/**
+ * §8's plain twin of epochs e … e + HALT_EPOCHS (`entries`): from the attacked state before e,
+ * the same snapshots and the actions of the accepted proposals, submitted to honest agents (every
+ * active shard reports and votes honestly; nothing imposed) — the honest epoch of epoch.ts. Per
+ * token, Σ over the Byzantine shards' nodes (and, for FLX, their users) of max(0, attacked − plain)
+ * at the end, over the plain twin's supply.
+ */
+function pauseShift(chain: Chain, byzantine: readonly bigint[], entries: readonly HistoryEntry[]): PauseShift {
+  const { ctx } = chain;
+  const topo = ctx.topology;
+  let plain = entries[0]!.before;
+  for (const h of entries) {
+    const byShard = new Map<bigint, Json[]>();
+    for (const a of h.actions) {
+      const actor = a.kind === 'stake' || a.kind === 'unstake' ? a.node : a.from;
+      const shard = topo.shardIds[topo.nodeShard[topo.nodeIndex.get(actor)!]!]!;
+      byShard.set(shard, [...(byShard.get(shard) ?? []), toJson(a)]);
+    }
+    plain = runHonestEpoch(ctx, plain, { snapshots: h.snapshots, validator: null, actions: [...byShard].map(([shard, actions]) => ({ shard, actions })) }).state;
+  }
+  const attacked = entries[entries.length - 1]!.after;
+  const byz = new Set(byzantine);
+  const mine = (i: number) => byz.has(topo.shardIds[topo.nodeShard[i]!]!);
+  const usersOf = new Map<bigint, bigint>(); // user id → shard of its node
+  ctx.genesis.nodes.forEach((n) => n.users.forEach((u) => usersOf.set(u.id, n.shard)));
+  const token = (get: (n: State['nodes'][number]) => bigint, users: boolean, supply: bigint): readonly [bigint, bigint] | null => {
+    let num = 0n;
+    plain.nodes.forEach((p, i) => {
+      const d = get(attacked.nodes[i]!) - get(p);
+      if (mine(i) && d > 0n) num += d;
+    });
+    if (users) {
+      plain.users.forEach((u, i) => {
+        const d = attacked.users[i]!.flx - u.flx;
+        if (byz.has(usersOf.get(u.id)!) && d > 0n) num += d;
+      });
+    }
+    return supply === 0n ? null : [num, supply];
+  };
+  // A node's FLX holding is its balance plus its stake (staked FLX is still its FLX).
+  return {
+    chr: token((n) => n.chr, false, chrSupply(plain)),
+    flx: token((n) => n.flx + n.stake, true, flxSupply(plain)),
+    psy: token((n) => n.psy, false, psySupply(plain)),
+    atr: token((n) => n.atr, false, atrSupply(plain)),
+    res: token((n) => n.res, false, resSupply(plain)),
+  };
 }
 
 const jsonOf = (v: unknown): Json => parseCanonical(canonicalString(v as Encodable));
