@@ -16,17 +16,11 @@ run_python() {
     skipped+=("python (no python3)")
     return
   fi
-  local dir="$here/python" venv="$here/python/.venv"
-  # (Re)install when the venv is missing or requirements.txt changed since the last install.
-  if [ ! -x "$venv/bin/python" ] || ! cmp -s "$dir/requirements.txt" "$venv/.requirements.installed"; then
-    echo "--- creating $venv and installing requirements.txt"
-    python3 -m venv "$venv" &&
-      "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$dir/requirements.txt" &&
-      cp "$dir/requirements.txt" "$venv/.requirements.installed" ||
-      { echo "FAILED Python port: could not set up the venv"; failed+=("python (venv)"); return; }
-  fi
-  "$venv/bin/python" --version
-  if (cd "$dir" && "$venv/bin/python" -m pytest -q); then
+  local dir="$here/python" py
+  py="$(bash "$here/python-venv.sh")" ||
+    { echo "FAILED Python port: could not set up the venv"; failed+=("python (venv)"); return; }
+  "$py" --version
+  if (cd "$dir" && "$py" -m pytest -q); then
     ran+=("python")
   else
     failed+=("python")
@@ -48,6 +42,9 @@ run_rust() {
   fi
 }
 
+if [ -n "${QFS_CONFORMANCE_MUTANT:-}" ]; then
+  echo "NOTE: QFS_CONFORMANCE_MUTANT=$QFS_CONFORMANCE_MUTANT is set: the ports run with that deliberate bug and should fail"
+fi
 run_python
 run_rust
 

@@ -1,5 +1,18 @@
 """§1 Numbers (CertifiedMath) with pin P1.1 for error reasons and check order."""
 
+import os
+
+# Deliberate bugs, switched on only by the tests that show a broken port is caught
+# (test/conformance/broken-port.test.ts, properties/differential.test.ts); unset or empty in every
+# real run, and any other value is refused (a misspelt mutant cannot pass for a working port):
+#   QFS_CONFORMANCE_MUTANT=floor_div_truncates  floor_div truncates toward zero instead of refusing
+#       a negative operand (and skips the range checks, as a naive `int(a / c)` would);
+#   QFS_CONFORMANCE_MUTANT=mul_div_rounds_up    mul_div rounds up instead of down.
+MUTANTS = ("floor_div_truncates", "mul_div_rounds_up")
+MUTANT = os.environ.get("QFS_CONFORMANCE_MUTANT", "")
+if MUTANT not in ("",) + MUTANTS:
+    raise RuntimeError(f"QFS_CONFORMANCE_MUTANT={MUTANT!r} is not one of {', '.join(MUTANTS)}")
+
 SCALE = 10**18
 LIMIT = 1 << 127  # every named value lies in [0, 2^127) or [-2^127, 2^127)
 
@@ -47,10 +60,17 @@ def mul_div(a: int, b: int, c: int) -> int:
     _operand(a)
     _operand(b)
     _divisor(c)
+    if MUTANT == "mul_div_rounds_up":
+        return check_unsigned(-(-(a * b) // c))
     return check_unsigned(a * b // c)
 
 
 def floor_div(a: int, c: int) -> int:
+    if MUTANT == "floor_div_truncates":
+        if c == 0:
+            raise MathViolation("zero_divisor")
+        q = abs(a) // abs(c)
+        return -q if (a < 0) != (c < 0) else q
     _operand(a)
     _divisor(c)
     return check_unsigned(a // c)

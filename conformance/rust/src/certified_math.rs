@@ -6,6 +6,33 @@
 
 use ethnum::I256;
 use std::fmt;
+use std::sync::OnceLock;
+
+/// Deliberate bugs, switched on only by the tests that show a broken port is caught
+/// (test/conformance/broken-port.test.ts, properties/differential.test.ts); unset or empty in
+/// every real run, and any other value is refused (a misspelt mutant cannot pass for a working port):
+/// - `QFS_CONFORMANCE_MUTANT=floor_div_truncates`: `floor_div` truncates toward zero instead of
+///   refusing a negative operand (and skips the range checks, as a naive `a / c` would);
+/// - `QFS_CONFORMANCE_MUTANT=mul_div_rounds_up`: `mul_div` rounds up instead of down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mutant {
+    None,
+    FloorDivTruncates,
+    MulDivRoundsUp,
+}
+
+fn mutant() -> Mutant {
+    static MUTANT: OnceLock<Mutant> = OnceLock::new();
+    *MUTANT.get_or_init(|| match std::env::var("QFS_CONFORMANCE_MUTANT") {
+        Err(_) => Mutant::None,
+        Ok(v) if v.is_empty() => Mutant::None,
+        Ok(v) if v == "floor_div_truncates" => Mutant::FloorDivTruncates,
+        Ok(v) if v == "mul_div_rounds_up" => Mutant::MulDivRoundsUp,
+        Ok(v) => panic!(
+            "QFS_CONFORMANCE_MUTANT={v:?} is not one of floor_div_truncates, mul_div_rounds_up"
+        ),
+    })
+}
 
 pub const SCALE: i128 = 1_000_000_000_000_000_000;
 
@@ -106,12 +133,21 @@ pub fn mul_div(
     operand(a)?;
     operand(b)?;
     divisor(c)?;
+    if mutant() == Mutant::MulDivRoundsUp {
+        return check_unsigned((a * b + c - 1) / c);
+    }
     check_unsigned(a * b / c)
 }
 
 /// `floor(a / c)` for `a >= 0, c > 0` (so truncation and floor agree).
 pub fn floor_div(a: impl Into<I256>, c: impl Into<I256>) -> Result<i128, MathViolation> {
     let (a, c) = (a.into(), c.into());
+    if mutant() == Mutant::FloorDivTruncates {
+        if c == 0 {
+            return fail(Reason::ZeroDivisor);
+        }
+        return Ok((a / c).as_i128()); // I256 division truncates toward zero
+    }
     operand(a)?;
     divisor(c)?;
     check_unsigned(a / c)

@@ -1,4 +1,5 @@
-//! Independent Rust port of docs/spec.md §1-§6 and the project pins P1-P6 (qfs-harmonic).
+//! Independent Rust port of docs/spec.md §1-§6, the Merkle tree hash of §10, and the project pins
+//! P1-P6 (qfs-harmonic).
 //!
 //! Written from the spec text, not from the TypeScript reference; `conformance/vectors/` decides.
 
@@ -10,6 +11,7 @@ pub mod epoch;
 pub mod genesis;
 pub mod hashing;
 pub mod json;
+pub mod merkle;
 pub mod oracle;
 pub mod psi;
 pub mod signatures;
