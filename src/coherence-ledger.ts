@@ -13,7 +13,8 @@
  * `closeWindow1` / `closeWindow2` / `closeWindow3` are the three stages (the driver
  * `runLedgerEpoch` in shard-agent.ts runs the shard agents between them); `ledgerEpoch` composes
  * them over all three windows' inputs at once; `replayLedgerEpoch` re-executes a stored inputs
- * document (§7) and reproduces the record byte for byte. Step 14 runs the §9 catalog
+ * document (§7) and reproduces the record byte for byte, also EA-14's recovery epoch
+ * (`recoveryEpoch`, pinned as P10.9 in docs/spec.md). Step 14 runs the §9 catalog
  * (`checkLedgerStep`) on the decided outcome.
  *
  * ------------------------------------------------------------------------------------------------
@@ -112,6 +113,7 @@ import type {
   Incident,
   LedgerEvent,
   ProposalIncident,
+  RecoveryIncident,
   ShardValue,
   VoteIncident,
 } from './epoch-record.ts';
@@ -122,14 +124,19 @@ import type { ProposalBody } from './honest-agent.ts';
 import { checkLedgerStep } from './invariants.ts';
 import {
   entriesOf,
+  isRecoveryInputs,
   ledgerInputs,
   ledgerInputsHash,
   messageDigest,
   received,
+  recoveryInputs,
   signedEntries,
   type InputEntry,
   type LedgerInputs,
+  type Recovery,
+  type RecoveryInputs,
   type SignedEntry,
+  type StoredLedgerInputs,
 } from './ledger-inputs.ts';
 import { applyOracle, decideOracle, oracleIncident, type Admitted, type OracleDecision, type SignedSnapshot, type StoredSnapshot } from './oracle.ts';
 import { ownedEdges, readProposal, type SignedCopy } from './proposal.ts';
@@ -741,19 +748,62 @@ export function windowsOf(stored: LedgerInputs): LedgerWindows {
   };
 }
 
+// ---------------------------------------------------------------------------------------------
+// EA-14's recovery epoch (§7, P10.9)
+
+/** A recovery epoch: the next state, its record and its stored inputs `{ epoch, recovery }`. */
+export type RecoveryEpoch = { readonly state: State; readonly record: EpochRecord; readonly inputs: RecoveryInputs };
+
+/** The honest-path view of a recovery epoch's inputs for the §9 checks: it read nothing. */
+const emptyView = (epoch: bigint): StoredInputs => ({ epoch, snapshots: [], validator: null, proposals: [] });
+
 /**
- * Re-executes an epoch from its stored inputs (§7). The result's record is byte for byte the
+ * EA-14's recovery epoch k = S.epoch + 1 (§7, P10.9), S being the state before k: it reads no
+ * message and aborts with one CIR-511 incident (EA-14, shard null, evidence the recovery object),
+ * entering safe mode. Record: `active`, `voters`, `c_shards` and `events` empty, `sync` `{ c: C of
+ * S's field, median: null, reports: [] }`, the rest as every abort (stillRecord). Step 14 runs the
+ * catalog; a recovery that breaks an invariant is fatal (there is no other outcome to fall back to).
+ */
+export function recoveryEpoch(ctx: EpochContext, S: State, recovery: Recovery): RecoveryEpoch {
+  checkGenesis(ctx, S);
+  const t = S.epoch + 1n;
+  if (recovery.from !== t) throw new Error(`recoveryEpoch: the recovery of epoch ${recovery.from} on the state after epoch ${S.epoch}`);
+  const inputs = recoveryInputs(recovery);
+  const incident: RecoveryIncident = { code: 'CIR-511', ea: 'EA-14', shard: null, evidence: recovery };
+  const next: State = { ...S, epoch: t, mode: 'safe' };
+  const c = openingField(ctx.topology, S.nodes).c;
+  const record = stillRecord(S, next, 'abort', {
+    inputs_hash: ledgerInputsHash(inputs),
+    active: [],
+    voters: [],
+    incidents: [incident],
+    events: [],
+    sync: { c, median: null, reports: [] },
+    c_shards: [],
+  });
+  const v = checkLedgerStep(ctx, S, record, next, { inputs: emptyView(t), ledger: inputs });
+  if (v.length > 0) throw new LedgerFatal(`ledger: the recovery epoch ${t} breaks ${v.map((x) => x.id).join(', ')}`, v);
+  return { state: next, record, inputs };
+}
+
+/**
+ * Re-executes an epoch from its stored inputs (§7): P10.6's document through the three windows, a
+ * recovery document (P10.9) through `recoveryEpoch`. The result's record is byte for byte the
  * original's when the inputs are the ones the epoch stored; `inputs` is the document as the
  * re-execution stores it (equal to `stored` for a genuine document).
  */
-export function replayLedgerEpoch(ctx: EpochContext, S: State, stored: LedgerInputs): LedgerEpoch {
+export function replayLedgerEpoch(ctx: EpochContext, S: State, stored: LedgerInputs): LedgerEpoch;
+export function replayLedgerEpoch(ctx: EpochContext, S: State, stored: RecoveryInputs): RecoveryEpoch;
+export function replayLedgerEpoch(ctx: EpochContext, S: State, stored: StoredLedgerInputs): LedgerEpoch | RecoveryEpoch;
+export function replayLedgerEpoch(ctx: EpochContext, S: State, stored: StoredLedgerInputs): LedgerEpoch | RecoveryEpoch {
   if (stored.epoch !== S.epoch + 1n) throw new Error(`replayLedgerEpoch: the inputs are for epoch ${stored.epoch}, not ${S.epoch + 1n}`);
+  if (isRecoveryInputs(stored)) return recoveryEpoch(ctx, S, stored.recovery);
   return ledgerEpoch(ctx, S, windowsOf(stored));
 }
 
 /** `record.replay` (§9, metamorphic): re-executing the stored inputs reproduces the record and the inputs byte for byte. */
-export function checkRecordReplay(ctx: EpochContext, S: State, record: EpochRecord, stored: LedgerInputs): { readonly id: 'record.replay'; readonly message: string } | null {
-  let again: LedgerEpoch;
+export function checkRecordReplay(ctx: EpochContext, S: State, record: EpochRecord, stored: StoredLedgerInputs): { readonly id: 'record.replay'; readonly message: string } | null {
+  let again: LedgerEpoch | RecoveryEpoch;
   try {
     again = replayLedgerEpoch(ctx, S, stored);
   } catch (e) {
@@ -765,7 +815,8 @@ export function checkRecordReplay(ctx: EpochContext, S: State, record: EpochReco
 }
 
 /** The §9 catalog on a ledger epoch known only by (S, record, next state, stored inputs): builds the view and runs it. */
-export function checkLedgerEpoch(ctx: EpochContext, S: State, record: EpochRecord, next: State, stored: LedgerInputs, prevRecord: EpochRecord | null = null) {
+export function checkLedgerEpoch(ctx: EpochContext, S: State, record: EpochRecord, next: State, stored: StoredLedgerInputs, prevRecord: EpochRecord | null = null) {
+  if (isRecoveryInputs(stored)) return checkLedgerStep(ctx, S, record, next, { inputs: emptyView(stored.epoch), ledger: stored }, prevRecord);
   const w = windowsOf(stored);
   const s2 = closeWindow2(closeWindow1(ctx, S, w.governance, w.snapshots), w.validator, w.proposals);
   return checkLedgerStep(ctx, S, record, next, { inputs: stepView(s2), ledger: stored }, prevRecord);

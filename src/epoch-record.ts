@@ -142,7 +142,15 @@ export type EngineIncident =
   | { readonly code: 'CIR-511'; readonly ea: null; readonly shard: null; readonly evidence: { readonly cause: 'math_violation'; readonly reason: string; readonly op: string } }
   | { readonly code: 'CIR-511'; readonly ea: null; readonly shard: null; readonly evidence: { readonly cause: 'invariant'; readonly invariants: readonly string[] } };
 
-export type LedgerIncident = ProposalIncident | VoteIncident | EngineIncident;
+/** EA-14 (§7, P10.9): the recovery epoch's one incident; its evidence is the recovery document's `recovery`. */
+export type RecoveryIncident = {
+  readonly code: 'CIR-511';
+  readonly ea: 'EA-14';
+  readonly shard: null;
+  readonly evidence: { readonly from: bigint; readonly to: bigint; readonly evidence: readonly string[] };
+};
+
+export type LedgerIncident = ProposalIncident | VoteIncident | EngineIncident | RecoveryIncident;
 
 export type ProposalRejection = 'malformed' | 'wrong_epoch' | 'bad_signature' | 'wrong_prev_root';
 export type VoteRejection = 'malformed' | 'wrong_epoch' | 'not_voter' | 'bad_signature';

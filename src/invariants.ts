@@ -32,7 +32,7 @@ import type { ProposalBody } from './honest-agent.ts';
 import { checkValidator } from './validator.ts';
 import { exactAbs, exactMulDiv } from './exact-math.ts';
 import { fromHex } from './hashing.ts';
-import { entriesOf, type LedgerInputs } from './ledger-inputs.ts';
+import { entriesOf, isRecoveryInputs, type Recovery, type StoredLedgerInputs } from './ledger-inputs.ts';
 import { ownedEdges, proposalDigest, readProposal } from './proposal.ts';
 import { triangles } from './psi-field.ts';
 import { verifyDigest } from './signatures.ts';
@@ -53,7 +53,7 @@ export type StepArgs = {
   readonly next: State;
   readonly inputs: StoredInputs;
   /** The ledger's stored inputs (P10.6), when the epoch was decided by the ledger; absent on the honest path. */
-  readonly ledger?: LedgerInputs | null;
+  readonly ledger?: StoredLedgerInputs | null;
 };
 
 /** A broken invariant: what was expected and what was found, as canonical text. */
@@ -165,9 +165,15 @@ class Derived {
   get frozen(): boolean {
     return this.s0.mode === 'safe';
   }
+  /** EA-14's recovery (§7, P10.9) when the stored inputs are a recovery epoch's document, else null. */
+  get recovery(): Recovery | null {
+    const l = this.x.ledger;
+    return l && isRecoveryInputs(l) ? l.recovery : null;
+  }
+  /** The active set: none when frozen, and none in a recovery epoch (§7: it reads nothing, `active: []`). */
   get active(): bigint[] {
     return this.once('active', () =>
-      this.frozen ? [] : this.s0.shards.filter((s) => !s.blacklisted && s.halted_until < this.t).map((s) => s.id),
+      this.frozen || this.recovery !== null ? [] : this.s0.shards.filter((s) => !s.blacklisted && s.halted_until < this.t).map((s) => s.id),
     );
   }
   /** Step 1 recomputed from the stored copies (digests recomputed, not read). */
@@ -1052,9 +1058,18 @@ function step12Fault(x: StepArgs, i: Incident & { shard: bigint }): Violation | 
   return enc(want) === enc({ code: i.code, ea: i.ea, evidence: i.evidence }) ? null : fail(`incident ${i.ea} of shard ${i.shard} differs from its re-derivation`, want, { code: i.code, ea: i.ea, evidence: i.evidence });
 }
 
-/** `incident.evidence` with the ledger: EA-11/EA-12 as on the honest path, then every incident in pipeline order, each re-derived. */
+/**
+ * `incident.evidence` with the ledger: EA-11/EA-12 as on the honest path, then every incident in
+ * pipeline order, each re-derived. A recovery epoch (§7, P10.9) has exactly its EA-14 incident,
+ * re-derived from its stored document; no other epoch has an EA-14 incident.
+ */
 function ledgerIncidentEvidence(x: StepArgs): Violation | null {
   const d = derive(x);
+  if (d.recovery !== null) {
+    return sameList('incidents of a recovery epoch (its one EA-14 CIR-511, evidence the stored recovery)', [{ code: 'CIR-511', ea: 'EA-14', shard: null, evidence: d.recovery }], x.record.incidents);
+  }
+  const ea14 = x.record.incidents.findIndex((i) => i.ea === 'EA-14');
+  if (ea14 >= 0) return fail(`incidents[${ea14}]: an EA-14 incident outside a recovery epoch`, 'EA-14 only in a recovery epoch (stored inputs { epoch, recovery })', x.record.incidents[ea14]);
   const frozen = x.record.outcome === 'frozen';
   const validator = frozen ? { events: [], incidents: [] } : checkValidator(x.topology, d.t, d.field.psi, x.inputs.validator);
   const head: Incident[] = [...d.oracle.rejections.map(oracleIncident), ...validator.incidents];
@@ -1134,8 +1149,10 @@ const safeModeFrozen: StepCheck = (x) => {
   const d = derive(x);
   if (d.s0.mode !== 'safe') return x.record.outcome === 'frozen' ? fail('a valid exit_safe_mode record was applied, yet the epoch is frozen', 'commit or abort', 'frozen') : null;
   const { prev, next } = x;
+  // A recovery epoch (EA-14, §7) aborts instead: it reads nothing, and moves nothing either.
+  const want = d.recovery !== null ? 'abort' : 'frozen';
   return first(
-    () => (x.record.outcome === 'frozen' ? null : fail('safe mode without a valid exit record: the epoch must be frozen', 'frozen', x.record.outcome)),
+    () => (x.record.outcome === want ? null : fail(d.recovery !== null ? 'a recovery epoch (EA-14) aborts, also in safe mode' : 'safe mode without a valid exit record: the epoch must be frozen', want, x.record.outcome)),
     () => sameList('nodes (no balance changes in safe mode)', prev.nodes, next.nodes),
     () => sameList('users', prev.users, next.users),
     () => sameList('unstakes', prev.unstakes, next.unstakes),
@@ -1174,7 +1191,10 @@ const atrCoversStake: StepCheck = ({ prev, next }) => {
 const ledgerAtomic: StepCheck = (x) => {
   const d = derive(x);
   const { prev, next, record } = x;
-  if (d.frozen !== (record.outcome === 'frozen')) {
+  if (d.recovery !== null) {
+    // §7: EA-14's recovery epoch aborts, whatever the mode of S (it reads no governance record).
+    if (record.outcome !== 'abort') return fail('a recovery epoch (EA-14) aborts', 'abort', record.outcome);
+  } else if (d.frozen !== (record.outcome === 'frozen')) {
     return fail('the outcome does not follow the mode after step 0 (frozen iff safe)', d.frozen ? 'frozen' : 'commit or abort', record.outcome);
   }
   if (record.outcome === 'commit') return null;
@@ -1350,8 +1370,8 @@ function runCatalog(args: StepArgs): StepViolation[] {
   return out;
 }
 
-/** The view of a ledger epoch that step 14 (and the store) checks: P6.7's view of the voters' proposals, and the stored inputs (P10.6). */
-export type LedgerStepView = { readonly inputs: StoredInputs; readonly ledger: LedgerInputs };
+/** The view of a ledger epoch that step 14 (and the store) checks: P6.7's view of the voters' proposals, and the stored inputs (P10.6, or a recovery epoch's P10.9). */
+export type LedgerStepView = { readonly inputs: StoredInputs; readonly ledger: StoredLedgerInputs };
 
 /** `checkStep` for an epoch decided by the ledger: step 0 from the stored governance records, steps 3 and 12 from the stored messages. */
 export function checkLedgerStep(ctx: CheckContext, prev: State, record: EpochRecord, next: State, view: LedgerStepView, prevRecord: EpochRecord | null = null): StepViolation[] {

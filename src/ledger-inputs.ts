@@ -12,6 +12,14 @@
  * signature)), each distinct. `digest` is `H(tag, message)` with the kind's tag (governance →
  * qfs/v13/governance, proposal → qfs/v13/proposal, snapshot → qfs/v13/oracle, validator →
  * qfs/v13/validator, vote → qfs/v13/vote). The validator's answer is unsigned (`signatures: []`).
+ *
+ * EA-14's recovery epoch (SPEC §7, P10.9) stores another document, told apart by its key set:
+ *
+ *   { epoch, recovery: { from, to, evidence } }
+ *
+ * with `epoch = from` (the recovered epoch k ≥ 1), `to` ≥ `from` (the anchor's head when the
+ * recovery ran) and `evidence` the anchor's record hashes for epochs from … to (lowercase hex, one
+ * per epoch, in epoch order). `readStoredInputs` reads either document.
  */
 import { canonicalBytes, canonicalString, parseCanonical, type Encodable, type Json } from './canonical.ts';
 import { err, ok, QfsError, type Result } from './errors.ts';
@@ -41,6 +49,18 @@ export type ValidatorInputEntry = { readonly kind: 'validator'; readonly digest:
 export type InputEntry = GovernanceInputEntry | SignedEntry | ValidatorInputEntry;
 
 export type LedgerInputs = { readonly epoch: bigint; readonly messages: readonly InputEntry[] };
+
+/** EA-14 (P10.9): the epochs from … to set aside, and the anchor's hashes of their records. */
+export type Recovery = { readonly from: bigint; readonly to: bigint; readonly evidence: readonly string[] };
+/** The stored inputs of a recovery epoch (P10.9): it reads no message. */
+export type RecoveryInputs = { readonly epoch: bigint; readonly recovery: Recovery };
+/** Either stored inputs document (`inputs/<e>.json`). */
+export type StoredLedgerInputs = LedgerInputs | RecoveryInputs;
+
+export const isRecoveryInputs = (x: StoredLedgerInputs): x is RecoveryInputs => 'recovery' in x;
+
+/** The recovery epoch's document: `{ epoch: from, recovery }`. */
+export const recoveryInputs = (recovery: Recovery): RecoveryInputs => ({ epoch: recovery.from, recovery });
 
 const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -101,14 +121,15 @@ export function ledgerInputs(epoch: bigint, entries: readonly InputEntry[]): Led
 }
 
 /** The stored file's bytes: the document's canonical bytes (no trailing newline). */
-export const ledgerInputsBytes = (inputs: LedgerInputs): Uint8Array => canonicalBytes(inputs as unknown as Encodable);
+export const ledgerInputsBytes = (inputs: StoredLedgerInputs): Uint8Array => canonicalBytes(inputs as unknown as Encodable);
 
 /** `inputs_hash`: lowercase hex SHA-256 of the stored file's bytes (no tag). */
-export const ledgerInputsHash = (inputs: LedgerInputs): string => toHex(sha256(ledgerInputsBytes(inputs)));
+export const ledgerInputsHash = (inputs: StoredLedgerInputs): string => toHex(sha256(ledgerInputsBytes(inputs)));
 
-/** Entries of one kind. */
+/** Entries of one kind (none in a recovery epoch's document). */
 export type EntryOf<K extends MessageKind> = K extends 'governance' ? GovernanceInputEntry : K extends 'validator' ? ValidatorInputEntry : SignedEntry;
-export function entriesOf<K extends MessageKind>(inputs: LedgerInputs, kind: K): EntryOf<K>[] {
+export function entriesOf<K extends MessageKind>(inputs: StoredLedgerInputs, kind: K): EntryOf<K>[] {
+  if (isRecoveryInputs(inputs)) return [];
   return inputs.messages.filter((e) => e.kind === kind) as EntryOf<K>[];
 }
 
@@ -164,4 +185,31 @@ export function readLedgerInputs(doc: Json): Result<LedgerInputs, QfsError> {
     if (e instanceof QfsError) return err(e);
     throw e;
   }
+}
+
+/** Reads a recovery epoch's document (P10.9): exactly `{ epoch, recovery: { from, to, evidence } }`, `epoch = from >= 1`, one hash per epoch from … to. */
+export function readRecoveryInputs(doc: Json): Result<RecoveryInputs, QfsError> {
+  try {
+    const o = m.object(doc, '', ['epoch', 'recovery']);
+    const epoch = m.id(o.epoch, 'epoch');
+    const r = m.object(o.recovery, 'recovery', ['from', 'to', 'evidence']);
+    const from = m.id(r.from, 'recovery.from');
+    const to = m.id(r.to, 'recovery.to');
+    if (from < 1n) m.fail('recovery.from', 'the recovered epoch is at least 1');
+    if (from !== epoch) m.fail('recovery.from', `the recovery of epoch ${from} stored as epoch ${epoch}`);
+    if (to < from) m.fail('recovery.to', `to = ${to} is before from = ${from}`);
+    const list = m.array(r.evidence, 'recovery.evidence');
+    if (BigInt(list.length) !== to - from + 1n) m.fail('recovery.evidence', `${list.length} hashes for the ${to - from + 1n} epochs ${from} … ${to}`);
+    const evidence = list.map((h, i) => m.hex(h, path('recovery.evidence', i), 32));
+    return ok({ epoch, recovery: { from, to, evidence } });
+  } catch (e) {
+    if (e instanceof QfsError) return err(e);
+    throw e;
+  }
+}
+
+/** Reads either stored inputs document: a recovery epoch's (its key set is `epoch, recovery`) or P10.6's. */
+export function readStoredInputs(doc: Json): Result<StoredLedgerInputs, QfsError> {
+  const recovery = typeof doc === 'object' && doc !== null && !Array.isArray(doc) && Object.prototype.hasOwnProperty.call(doc, 'recovery');
+  return recovery ? readRecoveryInputs(doc) : readLedgerInputs(doc);
 }

@@ -1,6 +1,7 @@
 /**
  * `qfs simulate` (ledger epochs with real ML-DSA-87 signatures, written to a ledger store and its
- * anchor) and `qfs ledger verify|show` (SPEC §7; layout and anchor format in src/io/ledger-store.ts).
+ * anchor) and `qfs ledger verify|recover|show` (SPEC §7 and EA-14, docs/spec.md P10.9; layout and
+ * anchor format in src/io/ledger-store.ts).
  */
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
@@ -19,6 +20,7 @@ import {
   epochFile,
   openStore,
   readAnchorFile,
+  recoverStore,
   verifyStore,
   writeAnchorFile,
   type Anchor,
@@ -37,8 +39,18 @@ const integer = (name: string, min: bigint) => (v: string) => {
 /** The default anchor: `anchor.json` beside the store directory. */
 export const defaultAnchorPath = (store: string): string => join(dirname(resolve(store)), 'anchor.json');
 
-const describeEvent = (e: StoreEvent): string =>
-  e.kind === 'store_repaired' ? `store_repaired epoch ${e.epoch} ${e.file}` : `${e.kind} ${e.file}`;
+const describeEvent = (e: StoreEvent): string => {
+  switch (e.kind) {
+    case 'store_repaired':
+      return `store_repaired epoch ${e.epoch} ${e.file}`;
+    case 'evidence_moved':
+      return `evidence_moved ${e.file} -> ${e.to}`;
+    case 'ea14_recovered':
+      return `ea14_recovered epoch ${e.epoch} evidence ${e.evidence} record ${e.hash}`;
+    default:
+      return `${e.kind} ${e.file}`;
+  }
+};
 
 function shardKeys(g: Genesis): (shard: bigint) => Uint8Array {
   const keys = new Map<bigint, Uint8Array>();
@@ -112,7 +124,7 @@ export function registerSimulate(program: Command): void {
         for (const e of opened.events) process.stderr.write(`${describeEvent(e)}\n`);
         if (opened.fault !== null) {
           const f = opened.fault;
-          throw new QfsError(f.error.code, f.file, `epoch ${f.epoch} fails (${f.reason}): ${f.error.message}; EA-14 recovery is not implemented, nothing appended`);
+          throw new QfsError(f.error.code, f.file, `epoch ${f.epoch} fails (${f.reason}): ${f.error.message}; nothing appended (EA-14: qfs ledger recover ${opts.store} --anchor ${anchorPath})`);
         }
         const ctx = opened.ctx;
         const key = shardKeys(ctx.genesis);
@@ -154,7 +166,7 @@ function readAnchorOption(store: string, given: string | undefined): Anchor | un
 type RecordLike = { readonly [k: string]: Json };
 
 export function registerLedger(program: Command): void {
-  const ledger = program.command('ledger').description('verify and show a ledger store (SPEC §7)');
+  const ledger = program.command('ledger').description('verify, recover and show a ledger store (SPEC §7, EA-14)');
   ledger
     .command('verify <dir>')
     .description('re-execute every epoch of the store from the genesis; exit 1 naming the first bad epoch and file')
@@ -173,6 +185,46 @@ export function registerLedger(program: Command): void {
         console.log(`ok      ${v.head} epochs re-executed${anchor === undefined ? ' (no anchor)' : ', every record hash is the anchor\'s'}`);
         console.log(`root    ${stateRoot(v.state)}`);
         console.log(`head    ${v.hashes.at(-1) ?? '(no epoch)'}`);
+      }),
+    );
+  ledger
+    .command('recover <dir>')
+    .description('open the store with its anchor: remove crash residue, repair caches, and perform EA-14 recovery if an epoch\'s inputs were altered or lost')
+    .option('--anchor <file>', 'the anchor file, rewritten atomically by a recovery (default: anchor.json beside the store; required)')
+    .addHelpText(
+      'after',
+      '\nOpening removes temporary files and files of epochs beyond the anchor (crash residue) and\n' +
+        'rewrites record and checkpoint caches that differ from what the inputs determine. If epoch k\n' +
+        'still fails (its inputs altered or lost, or the tail cut), EA-14: the files of epochs >= k are\n' +
+        'moved to <dir>/evidence/ea14-<k>-<hash12>/, a recovery epoch k is appended (an abort with one\n' +
+        'CIR-511 EA-14 incident: the ledger enters safe mode, which only an exit_safe_mode record signed\n' +
+        'by M founders leaves), and the anchor is replaced by its entries before k and the recovery\n' +
+        'record\'s hash. Epochs from k on are lost; their files are kept as evidence. Safe to re-run after\n' +
+        'a crash. Without an anchor there is nothing to recover against: use `qfs ledger verify`.\n' +
+        'Exit 0 when the store is open (recovered or not); 1 when it cannot be (a genesis that is not the\n' +
+        'anchor\'s, a state before k that cannot be rebuilt); 2 bad usage (no anchor); 3 I/O.',
+    )
+    .action(
+      run((dir: string, opts: { anchor?: string }) => {
+        const anchorPath = opts.anchor ?? defaultAnchorPath(dir);
+        if (!existsSync(anchorPath)) {
+          throw new QfsError('E_USAGE', '--anchor', `no anchor at ${anchorPath}: recovery needs the anchor (give it with --anchor); without one, qfs ledger verify reports`);
+        }
+        if (!existsSync(dir)) throw new QfsError('E_IO', dir, 'no such store directory');
+        const r = recoverStore(dir, anchorPath);
+        for (const e of r.events) console.log(`event      ${describeEvent(e)}`);
+        const rec = r.recovery;
+        if (rec === null) {
+          console.log(`ok         ${r.head} epochs, nothing to recover`);
+        } else {
+          console.log(`recovered  epoch ${rec.epoch}: ${rec.fault.file} ${rec.fault.reason}: ${rec.fault.error.message}`);
+          console.log(`lost       epochs ${rec.epoch} … ${rec.to} (their files are evidence)`);
+          console.log(`evidence   ${join(dir, rec.evidence)} (${rec.moved.length} files)`);
+          console.log(`incident   CIR-511 EA-14, outcome abort; mode safe (an exit_safe_mode record signed by M founders leaves it)`);
+          console.log(`anchor     ${anchorPath} rewritten: ${rec.epoch - 1n} entries kept, then the recovery record`);
+        }
+        console.log(`root       ${stateRoot(r.state)}`);
+        console.log(`head       ${r.anchor.records.at(-1) ?? '(no epoch)'}`);
       }),
     );
   ledger

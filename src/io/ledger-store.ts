@@ -2,9 +2,11 @@
  * The ledger store (SPEC §7 "Ledger store and EA-14"): a directory holding
  *
  *   genesis.json, genesis_hash.sha256, genesis_signatures.json   the genesis directory's files
- *   inputs/<e>.json       the epoch's stored inputs, P10.6's canonical bytes (no newline)
+ *   inputs/<e>.json       the epoch's stored inputs, P10.6's canonical bytes (no newline), or
+ *                         a recovery epoch's document (P10.9)
  *   record/<e>.json       the epoch record, canonical JSON (a cache of what the inputs determine)
  *   checkpoint/<e>.json   optionally, the full state after epoch e, canonical JSON (a cache)
+ *   evidence/ea14-<k>-<hash12>/<kind>/<e>.json   files set aside by EA-14 recoveries (never read)
  *
  * `<e>` is the epoch in decimal without leading zeros. Append writes inputs, then the checkpoint,
  * then the record, each atomically (writeFileAtomic: temporary file, fsync, rename, fsync of the
@@ -20,9 +22,22 @@
  * QfsError, fatal); temporary files and files of epochs beyond the anchor's head are crash residue,
  * removed with an event `residue_removed`; c is the latest checkpoint whose records 1..c hash to
  * the anchor and whose root is record c's; inputs 1..c must hash to the records' `inputs_hash`;
- * c+1..head are re-executed (replayLedgerEpoch) and must hash to the anchor; a record or
- * checkpoint cache that differs is rewritten (event `store_repaired`); the first epoch k failing
- * is reported as a fault with the state before k. (EA-14's recovery epoch is not implemented.)
+ * an older checkpoint that fails that test is rewritten by re-executing from the latest good one
+ * before it (P10.10); c+1..head are re-executed (replayLedgerEpoch, which also re-executes a
+ * recovery epoch's document) and must hash to the anchor; a record or checkpoint cache that
+ * differs is rewritten (event `store_repaired`); the first epoch k failing is reported as a fault
+ * with the state before k. Opening never recovers: it reports.
+ *
+ * Recovering (`recoverStore`, EA-14, P10.9): opens; if epoch k fails (its inputs altered or lost:
+ * caches were repaired by the opening), the files of epochs ≥ k are moved aside, by rename, to
+ * `evidence/ea14-<k>-<hash12>/<kind>/<e>.json` inside the store (`hash12` = the first 12 hex digits
+ * of the recovery epoch's `inputs_hash`), the recovery epoch k is appended like any epoch (inputs,
+ * checkpoint, record) and the anchor is replaced, in one atomic write, by its entries before k and
+ * the recovery record's hash. A crash at any moment leaves either the old anchor — the reopening
+ * finds the same k and the same recovery, and finishes it (files of this recovery's own epoch k
+ * found in the store are its own, identical bytes, and are not moved) — or the new one. Evidence
+ * is never overwritten and never read as an epoch file (only `inputs/`, `record/` and `checkpoint/`
+ * hold epoch files). Without an anchor there is nothing to recover against: `openStore` reports.
  *
  * Verifying (`verifyStore`) changes nothing and is stricter: it re-executes every epoch from the
  * genesis and reports the first file that is not what the inputs (and the anchor) determine,
@@ -30,19 +45,19 @@
  * Without an anchor the re-execution itself is the reference: altered caches are found, but a
  * cut tail looks like a crash and consistently altered inputs cannot be told from genuine ones.
  */
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import { canonicalString, INTEGER, parseCanonical, type Encodable, type Json } from '../canonical.ts';
-import { replayLedgerEpoch, type LedgerEpoch } from '../coherence-ledger.ts';
+import { recoveryEpoch, replayLedgerEpoch, type LedgerEpoch, type RecoveryEpoch } from '../coherence-ledger.ts';
 import { epochContext, type EpochContext } from '../epoch.ts';
 import { recordHash, type EpochRecord } from '../epoch-record.ts';
 import { QfsError } from '../errors.ts';
 import type { FounderSignature } from '../founders.ts';
 import type { Genesis } from '../genesis.ts';
 import { sha256, taggedHashHex, toHex } from '../hashing.ts';
-import { ledgerInputsBytes, readLedgerInputs } from '../ledger-inputs.ts';
+import { ledgerInputsBytes, readStoredInputs } from '../ledger-inputs.ts';
 import { initialState, stateRoot, type State } from '../state.ts';
-import { readBytes, writeFileAtomic } from './files.ts';
+import { fsyncDir, readBytes, writeFileAtomic } from './files.ts';
 import { readGenesisDir, writeGenesisDir, type GenesisDir } from './genesis-dir.ts';
 
 export const EPOCH_DIRS = ['inputs', 'record', 'checkpoint'] as const;
@@ -51,15 +66,40 @@ export type EpochFileKind = (typeof EPOCH_DIRS)[number];
 /** The file of an epoch, relative to the store: `inputs/3.json`. */
 export const epochFile = (kind: EpochFileKind, e: bigint): string => `${kind}/${e}.json`;
 
+/** The directory of the store that holds EA-14's evidence (P10.9). */
+export const EVIDENCE_DIR = 'evidence';
+
+/** A recovery's evidence directory, relative to the store (P10.9): `evidence/ea14-<k>-<first 12 hex digits of its inputs_hash>`. */
+export const evidenceDirOf = (recovery: EpochRecord): string => `${EVIDENCE_DIR}/ea14-${recovery.epoch}-${recovery.inputs_hash.slice(0, 12)}`;
+
 // ---------------------------------------------------------------------------------------------
 // Crash hook (tests): QFS_CRASH_AFTER_WRITES=i makes the process SIGKILL itself after its i-th
-// atomic write of a store or anchor file.
+// change of the store or the anchor: an atomic write, a removal (residue) or a rename (evidence).
+// With QFS_CRASH_TORN=1, an i-th change that is a write is cut in the middle instead: half of its
+// bytes in a temporary file (named as writeFileAtomic names its own), no rename, then SIGKILL.
 
-let writes = 0;
-function atomic(path: string, data: string | Uint8Array): void {
-  writeFileAtomic(path, data);
+let changes = 0;
+/** Counts a change; true iff the process is to die at it. */
+function dieAt(): boolean {
   const limit = process.env.QFS_CRASH_AFTER_WRITES;
-  if (limit !== undefined && limit !== '' && ++writes >= Number(limit)) process.kill(process.pid, 'SIGKILL');
+  return limit !== undefined && limit !== '' && ++changes >= Number(limit);
+}
+const die = (): never => {
+  process.kill(process.pid, 'SIGKILL');
+  throw new Error('unreachable: SIGKILL');
+};
+function changed(): void {
+  if (dieAt()) die();
+}
+function atomic(path: string, data: string | Uint8Array): void {
+  const dying = dieAt();
+  if (dying && process.env.QFS_CRASH_TORN === '1') {
+    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+    writeFileSync(join(dirname(path), `.${basename(path)}.${process.pid}.torn.tmp`), bytes.subarray(0, bytes.length >> 1));
+    die();
+  }
+  writeFileAtomic(path, data);
+  if (dying) die();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -112,8 +152,8 @@ export function createStore(dir: string, genesis: Genesis, signatures: readonly 
   return hash;
 }
 
-/** Appends an epoch: inputs, then (if asked) the checkpoint, then the record, each atomic; returns H(record). */
-export function appendEpoch(dir: string, epoch: LedgerEpoch, checkpoint: boolean): string {
+/** Appends an epoch (a recovery epoch too): inputs, then (if asked) the checkpoint, then the record, each atomic; returns H(record). */
+export function appendEpoch(dir: string, epoch: LedgerEpoch | RecoveryEpoch, checkpoint: boolean): string {
   const e = epoch.record.epoch;
   atomic(join(dir, epochFile('inputs', e)), ledgerInputsBytes(epoch.inputs));
   if (checkpoint) atomic(join(dir, epochFile('checkpoint', e)), canonicalString(epoch.state as unknown as Encodable));
@@ -181,7 +221,11 @@ export type StoreFault = { readonly epoch: bigint; readonly file: string; readon
 export type StoreEvent =
   | { readonly kind: 'residue_removed'; readonly file: string }
   | { readonly kind: 'residue'; readonly file: string }
-  | { readonly kind: 'store_repaired'; readonly epoch: bigint; readonly file: string };
+  | { readonly kind: 'store_repaired'; readonly epoch: bigint; readonly file: string }
+  /** EA-14: a file of an epoch ≥ k moved aside (`to`, relative to the store). */
+  | { readonly kind: 'evidence_moved'; readonly file: string; readonly to: string }
+  /** EA-14: the recovery epoch k appended (its record hash is the new anchor's last entry). */
+  | { readonly kind: 'ea14_recovered'; readonly epoch: bigint; readonly evidence: string; readonly hash: string };
 
 export type OpenedStore = {
   readonly genesis: GenesisDir;
@@ -247,6 +291,7 @@ function residue(c: Ctx, head: bigint): void {
   for (const f of found) {
     if (c.repair) {
       rmSync(join(c.dir, f), { force: true });
+      changed();
       c.events.push({ kind: 'residue_removed', file: f });
     } else c.events.push({ kind: 'residue', file: f });
   }
@@ -288,10 +333,10 @@ function replayFrom(c: Ctx, ctx: EpochContext, from: bigint, S0: State, rec0: Ep
     } catch (x) {
       return { state: S, record, fault: fault(e, fi, 'not_canonical', 'E_CANONICAL', (x as Error).message) };
     }
-    const r = readLedgerInputs(doc);
+    const r = readStoredInputs(doc);
     if (!r.ok) return { state: S, record, fault: fault(e, fi, 'malformed', 'E_MALFORMED', r.error.describe()) };
     if (r.value.epoch !== e) return { state: S, record, fault: fault(e, fi, 'malformed', 'E_MALFORMED', `holds the inputs of epoch ${r.value.epoch}`) };
-    let out: LedgerEpoch;
+    let out: LedgerEpoch | RecoveryEpoch;
     try {
       out = replayLedgerEpoch(ctx, S, r.value);
     } catch (x) {
@@ -370,23 +415,39 @@ export function openStore(dir: string, anchor?: Anchor): OpenedStore {
     }
     return goodRecords >= e;
   };
+  /** Checkpoint e's state if it passes §7's test (records 1 … e hash to the anchor, canonical, its root is record e's), else null. */
+  const goodCheckpoint = (e: bigint): State | null => {
+    if (!recordsUpTo(e)) return null;
+    const b = fileBytes(dir, epochFile('checkpoint', e));
+    if (b === undefined) return null;
+    try {
+      const s = decodeState(parseCanonical(b));
+      if (canonicalString(s as unknown as Encodable) !== text(b)) return null;
+      const rec = records[Number(e - 1n)]!;
+      return s.epoch === e && s.genesis === g.hash && stateRoot(s) === rec.root ? s : null;
+    } catch {
+      return null;
+    }
+  };
   /** The latest checkpoint ≤ limit that passes §7's test, with its state. */
   const checkpointAtOrBefore = (limit: bigint): { c: bigint; state: State } => {
-    const candidates = epochsOf(dir, 'checkpoint').filter((e) => e >= 1n && e <= limit).reverse();
-    for (const e of candidates) {
-      if (!recordsUpTo(e)) continue;
-      const b = fileBytes(dir, epochFile('checkpoint', e))!;
-      try {
-        const s = decodeState(parseCanonical(b));
-        if (canonicalString(s as unknown as Encodable) !== text(b)) continue;
-        const rec = records[Number(e - 1n)]!;
-        if (s.epoch !== e || s.genesis !== g.hash || stateRoot(s) !== (rec as unknown as { root: string }).root) continue;
-        return { c: e, state: s };
-      } catch {
-        continue;
-      }
+    for (const e of epochsOf(dir, 'checkpoint').filter((x) => x >= 1n && x <= limit).reverse()) {
+      const s = goodCheckpoint(e);
+      if (s !== null) return { c: e, state: s };
     }
     return { c: 0n, state: genesisState };
+  };
+  /**
+   * Checkpoints before the one the opening starts from (`limit`) are caches too (P10.10): each that
+   * fails §7's test is rewritten by re-executing from the latest good checkpoint before it.
+   */
+  const repairCheckpointsBefore = (limit: bigint): void => {
+    for (const e of epochsOf(dir, 'checkpoint').filter((x) => x >= 1n && x < limit)) {
+      if (goodCheckpoint(e) !== null) continue;
+      const from = checkpointAtOrBefore(e - 1n);
+      const r = replayFrom(c, ctx, from.c, from.state, from.c === 0n ? null : records[Number(from.c - 1n)]!, e, []);
+      if (r.fault !== null) throw new QfsError('E_MALFORMED', r.fault.file, `cannot rebuild checkpoint ${e}: ${r.fault.error.message}`);
+    }
   };
 
   const cp = checkpointAtOrBefore(head);
@@ -410,11 +471,13 @@ export function openStore(dir: string, anchor?: Anchor): OpenedStore {
     hashes.push(recordHash(rec));
   }
   if (k === null) {
+    repairCheckpointsBefore(cp.c);
     const r = replayFrom(c, ctx, cp.c, cp.state, cp.c === 0n ? null : records[Number(cp.c - 1n)]!, head, hashes);
     return { genesis: g, ctx, head: r.fault === null ? head : r.fault.epoch - 1n, state: r.state, record: r.record, hashes, events: c.events, fault: r.fault };
   }
   // k ≤ c: the state before k from the latest good checkpoint before k (or the genesis).
   const before = checkpointAtOrBefore(k.epoch - 1n);
+  repairCheckpointsBefore(before.c);
   const prefix: string[] = hashes.slice(0, Number(before.c));
   const r = replayFrom(c, ctx, before.c, before.state, before.c === 0n ? null : records[Number(before.c - 1n)]!, k.epoch - 1n, prefix);
   if (r.fault !== null) throw new QfsError('E_MALFORMED', r.fault.file, `cannot rebuild the state before epoch ${k.epoch}: ${r.fault.error.message}`);
@@ -440,4 +503,103 @@ export function verifyStore(dir: string, anchor?: Anchor): Verification {
   const r = replayFrom(c, ctx, 0n, initialState(g.genesis, g.hash), null, head, hashes);
   if (r.fault !== null) return { ok: false, fault: r.fault, head, events: c.events };
   return { ok: true, head, state: r.state, hashes, events: c.events };
+}
+
+// ---------------------------------------------------------------------------------------------
+// EA-14: recovering (§7, P10.9)
+
+/** What a recovery did. */
+export type RecoveryReport = {
+  /** The recovered epoch k (the first failing epoch). */
+  readonly epoch: bigint;
+  /** Why k failed. */
+  readonly fault: StoreFault;
+  /** The anchor's head when the recovery ran (the recovery's `to`). */
+  readonly to: bigint;
+  /** The evidence directory, relative to the store. */
+  readonly evidence: string;
+  /** The files moved there (relative to the store, as they were named before the move). */
+  readonly moved: readonly string[];
+  /** H(the recovery record): the new anchor's last entry. */
+  readonly hash: string;
+};
+
+export type RecoveredStore = OpenedStore & {
+  /** The anchor after the recovery (the given one when nothing was recovered). */
+  readonly anchor: Anchor;
+  readonly recovery: RecoveryReport | null;
+};
+
+function moveAside(dir: string, from: string, to: string): void {
+  try {
+    mkdirSync(join(dir, to, '..'), { recursive: true });
+    renameSync(join(dir, from), join(dir, to));
+  } catch (e) {
+    throw new QfsError('E_IO', from, `cannot move to ${to}: ${(e as Error).message}`);
+  }
+  changed();
+}
+
+/**
+ * Opens the store (removing residue, repairing caches) and, if an epoch k fails, performs EA-14's
+ * recovery (§7, P10.9): the files of epochs ≥ k are moved to the evidence directory, the recovery
+ * epoch k is appended (with its checkpoint), and the anchor becomes its entries before k followed
+ * by the recovery record's hash. `anchor` is the anchor itself (the caller then keeps the returned
+ * one) or the path of the anchor file, which is then rewritten atomically, last. A crash at any
+ * moment leaves a store that this function, called again with the anchor that is then on record,
+ * brings to the same end: the old anchor finds the same k and recovery and finishes it, the new
+ * one opens cleanly at k. Throws like `openStore` (a genesis that is not the anchor's; a state
+ * before k that cannot be rebuilt).
+ */
+export function recoverStore(dir: string, anchor: Anchor | string): RecoveredStore {
+  const path = typeof anchor === 'string' ? anchor : undefined;
+  const a = typeof anchor === 'string' ? readAnchorFile(anchor) : anchor;
+  const o = openStore(dir, a);
+  if (o.fault === null) return { ...o, anchor: a, recovery: null };
+  const k = o.fault.epoch;
+  const head = BigInt(a.records.length);
+  const out = recoveryEpoch(o.ctx, o.state, { from: k, to: head, evidence: a.records.slice(Number(k - 1n)) });
+  const ev = evidenceDirOf(out.record);
+  // This recovery's own files (left by an attempt that crashed after it began to append): not evidence.
+  const ours = new Map<string, string>([
+    [epochFile('inputs', k), text(ledgerInputsBytes(out.inputs))],
+    [epochFile('checkpoint', k), canonicalString(out.state as unknown as Encodable)],
+    [epochFile('record', k), canonicalString(out.record as unknown as Encodable)],
+  ]);
+  const events: StoreEvent[] = [...o.events];
+  const moved: string[] = [];
+  for (const kind of EPOCH_DIRS) {
+    for (const e of epochsOf(dir, kind)) {
+      if (e < k) continue;
+      const f = epochFile(kind, e);
+      const b = fileBytes(dir, f)!;
+      if (ours.get(f) === text(b)) continue;
+      // Never overwrite evidence: a name already taken (only if someone wrote there) gets the content's hash.
+      let to = `${ev}/${f}`;
+      if (existsSync(join(dir, to))) to = `${ev}/${kind}/${e}.${toHex(sha256(b)).slice(0, 12)}.json`;
+      if (existsSync(join(dir, to))) {
+        rmSync(join(dir, f)); // the same bytes are already evidence
+        changed();
+      } else moveAside(dir, f, to);
+      moved.push(f);
+      events.push({ kind: 'evidence_moved', file: f, to });
+    }
+  }
+  // The moves are durable before the recovery epoch is written.
+  for (const d of [...EPOCH_DIRS, ...EPOCH_DIRS.map((kind) => `${ev}/${kind}`), ev, EVIDENCE_DIR, '']) if (existsSync(join(dir, d))) fsyncDir(join(dir, d));
+  const hash = appendEpoch(dir, out, true);
+  const next: Anchor = { genesis: a.genesis, records: [...a.records.slice(0, Number(k - 1n)), hash] };
+  if (path !== undefined) writeAnchorFile(path, next);
+  events.push({ kind: 'ea14_recovered', epoch: k, evidence: ev, hash });
+  return {
+    ...o,
+    head: k,
+    state: out.state,
+    record: out.record,
+    hashes: [...o.hashes, hash],
+    events,
+    fault: null,
+    anchor: next,
+    recovery: { epoch: k, fault: o.fault, to: head, evidence: ev, moved, hash },
+  };
 }
