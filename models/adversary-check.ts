@@ -11,9 +11,10 @@ import type { Json } from '../src/canonical.ts';
 import { saveCounterexample, type Counterexample } from '../src/io/counterexamples.ts';
 import { AdversaryFailure, adversaryChain, EAS, EXPECTED_RESPONSE, readRunCommands, runAdversary, runCommands, type AdversaryRun, type Ea, type Mutant, type RunReport } from './adversary.ts';
 import { runArbitrary } from './adversary-arbitraries.ts';
+import { readStorageCommands, runStorageAttack, storageCommands, storageRunArbitrary, type StorageRun } from './storage-attack.ts';
 
 export const EPOCH_EAS: readonly Ea[] = EAS.filter((e) => e !== 'EA-14');
-export const ADVERSARY_PROPERTIES: readonly string[] = EPOCH_EAS.map((e) => `adversary.${e}`);
+export const ADVERSARY_PROPERTIES: readonly string[] = EAS.map((e) => `adversary.${e}`);
 
 /** Per EA: attacks generated, applied (the attacker was active and the lie possible), detected, and paused epochs. */
 export type EaStats = { generated: number; applied: number; detected: number; paused: number; aborted: number; safeMode: number; shiftMeasured: number };
@@ -39,6 +40,20 @@ export class AdversaryStats {
   aborted = 0;
   frozen = 0;
   shards = new Map<string, number>();
+
+  /** One storage attack (EA-14): generated, applied and detected (repaired or recovered); a recovery pauses its epoch. */
+  addStorage(recovered: boolean): void {
+    this.runs++;
+    const s = this.byEa.get('EA-14')!;
+    s.generated++;
+    s.applied++;
+    s.detected++;
+    if (recovered) {
+      s.paused++;
+      s.aborted++;
+      s.safeMode++;
+    }
+  }
 
   add(run: AdversaryRun, report: RunReport): void {
     this.runs++;
@@ -160,21 +175,54 @@ export function eaOfProperty(property: string): Ea {
   return ea;
 }
 
+/** What a property needs to run, store and replay its cases (epoch attacks, or the storage attacker). */
+type Spec<R> = {
+  readonly arbitrary: fc.Arbitrary<R>;
+  readonly run: (r: R) => (stats: AdversaryStats) => void;
+  readonly commands: (r: R) => Json[];
+  readonly genesisHash: (r: R) => string;
+};
+
+function specOf(ea: Ea, mutant: Mutant | undefined): Spec<unknown> {
+  if (ea === 'EA-14') {
+    const spec: Spec<StorageRun> = {
+      arbitrary: storageRunArbitrary,
+      run: (r) => {
+        const report = runStorageAttack(r);
+        return (stats) => stats.addStorage(report.recovered);
+      },
+      commands: storageCommands,
+      genesisHash: (r) => adversaryChain(r.shards).ctx.genesisHash,
+    };
+    return spec as Spec<unknown>;
+  }
+  const spec: Spec<AdversaryRun> = {
+    arbitrary: runArbitrary(ea).map((r): AdversaryRun => (mutant === undefined ? r : { ...r, mutant })),
+    run: (run) => {
+      const report = runAdversary(run);
+      return (stats) => stats.add(run, report);
+    },
+    commands: runCommands,
+    genesisHash: (r) => adversaryChain(r.shards).ctx.genesisHash,
+  };
+  return spec as Spec<unknown>;
+}
+
 /** Runs one adversary property; never throws for a property failure (it is in the result). */
 export function checkAdversaryProperty(o: CheckOptions): CheckResult {
   const ea = eaOfProperty(o.property);
   const stats = new AdversaryStats();
-  const arb = runArbitrary(ea).map((r): AdversaryRun => (o.mutant === undefined ? r : { ...r, mutant: o.mutant }));
+  const spec = specOf(ea, o.mutant);
   // Statistics count the generated runs up to the first failure, not the shrinker's attempts.
   let failedOnce = false;
   const result = fc.check(
-    fc.property(arb, (run) => {
+    fc.property(spec.arbitrary, (run) => {
       if (failedOnce) {
-        runAdversary(run);
+        spec.run(run);
         return;
       }
       try {
-        stats.add(run, runAdversary(run));
+        spec.run(run)(stats);
       } catch (e) {
         failedOnce = true;
         throw e;
@@ -195,13 +243,23 @@ export function checkAdversaryProperty(o: CheckOptions): CheckResult {
   const run = result.counterexample[0];
   let failure: AdversaryFailure;
   try {
-    runAdversary(run);
+    spec.run(run);
     throw new Error(`adversary: the shrunk counterexample of ${o.property} passes when re-run (non-deterministic harness?)`);
   } catch (e) {
     if (!(e instanceof AdversaryFailure)) throw e;
     failure = e;
   }
-  const counterexample = counterexampleOf(o.property, o.seed, result.counterexamplePath ?? '', run, failure);
+  const counterexample: Counterexample = {
+    format: 'qfs-counterexample/1',
+    property: o.property,
+    invariant: failure.invariant,
+    seed: BigInt(o.seed),
+    path: result.counterexamplePath ?? '',
+    genesis_hash: spec.genesisHash(run),
+    commands: spec.commands(run),
+    failure: { epoch: failure.epoch, message: failure.detail, expected: failure.expected, actual: failure.actual },
+    roots: failure.roots,
+  };
   const saved = o.counterexamples === null ? null : saveCounterexample(o.counterexamples, counterexample);
   const replay =
     saved !== null
@@ -240,15 +298,20 @@ export function counterexampleOf(property: string, seed: number, path: string, r
 export type Replay =
   | { readonly kind: 'reproduced'; readonly failure: AdversaryFailure }
   | { readonly kind: 'different'; readonly failure: AdversaryFailure; readonly why: string }
-  | { readonly kind: 'passes'; readonly report: RunReport };
+  | { readonly kind: 'passes'; readonly epochs: number };
 
 /** Re-executes a stored adversary counterexample and compares the failure and the roots with the stored ones. */
 export function replayCounterexample(c: Counterexample): Replay {
-  const run = readRunCommands(c.commands);
+  const storage = c.property === 'adversary.EA-14';
+  const run = storage ? readStorageCommands(c.commands) : readRunCommands(c.commands);
   const genesisHash = adversaryChain(run.shards).ctx.genesisHash;
   if (genesisHash !== c.genesis_hash) throw new Error(`counterexample: genesis_hash ${c.genesis_hash} is not the chain's ${genesisHash}`);
   try {
-    return { kind: 'passes', report: runAdversary(run) };
+    if (storage) {
+      const r = runStorageAttack(run as StorageRun);
+      return { kind: 'passes', epochs: r.roots.length };
+    }
+    return { kind: 'passes', epochs: runAdversary(run as AdversaryRun).epochs.length };
   } catch (e) {
     if (!(e instanceof AdversaryFailure)) throw e;
     const same =

@@ -64,7 +64,13 @@ export type ValidatorAttack = { readonly ea: 'EA-12'; readonly pick: bigint; rea
 export type Attack = ShardAttack | OracleAttack | ValidatorAttack;
 
 /** One epoch of a run: the honest load's seed, the attacks, and whether the founders exit safe mode (if in it). */
-export type EpochCommand = { readonly load: bigint; readonly attacks: readonly Attack[]; readonly exit: boolean };
+export type EpochCommand = {
+  readonly load: bigint;
+  readonly attacks: readonly Attack[];
+  readonly exit: boolean;
+  /** The founders who sign the exit record (default: founders 0 and 1, the threshold M = 2 of the built-in chains). */
+  readonly exit_founders?: readonly bigint[];
+};
 /** Planted bugs the harness can run the ledger with (to show that it catches them; models/adversary.ts applies them). */
 export const MUTANTS = ['first-proposal-wins'] as const;
 export type Mutant = (typeof MUTANTS)[number];
@@ -188,7 +194,14 @@ export function readRunCommands(commands: readonly Json[]): AdversaryRun {
       if (eo === null || typeof eo !== 'object' || eo.kind !== 'epoch') throw new Error(`adversary run: ${where} must be an epoch command`);
       const attacks = eo.attacks;
       if (!Array.isArray(attacks)) throw new Error(`adversary run: ${where}.attacks must be an array`);
-      return { load: big(eo.load, `${where}.load`), exit: eo.exit === true, attacks: attacks.map((a, k) => readAttack(a, `${where}.attacks[${k}]`)) };
+      const founders = eo.exit_founders;
+      if (founders !== undefined && !Array.isArray(founders)) throw new Error(`adversary run: ${where}.exit_founders must be an array`);
+      return {
+        load: big(eo.load, `${where}.load`),
+        exit: eo.exit === true,
+        ...(founders === undefined ? {} : { exit_founders: founders.map((x, k) => big(x, `${where}.exit_founders[${k}]`)) }),
+        attacks: attacks.map((a, k) => readAttack(a, `${where}.attacks[${k}]`)),
+      };
     }),
   };
 }
@@ -218,11 +231,16 @@ export function adversaryChain(n: bigint): Chain {
     nodes,
     edges: g.edges.filter(([a, b]) => ids.has(a) && ids.has(b)),
   };
-  const ctx = epochContext(genesis);
-  const S0 = initialState(genesis, ctx.genesisHash);
-  const chain: Chain = { genesis, ctx, S0, f: (n - 1n) / 3n, chr: chrSupply(S0), flx: flxSupply(S0) };
+  const chain = chainOf(genesis);
   chains.set(n, chain);
   return chain;
+}
+
+/** The chain of any genesis whose shard, founder and oracle keys are development keys (P4). */
+export function chainOf(genesis: Genesis): Chain {
+  const ctx = epochContext(genesis);
+  const S0 = initialState(genesis, ctx.genesisHash);
+  return { genesis, ctx, S0, f: (BigInt(genesis.shards.length) - 1n) / 3n, chr: chrSupply(S0), flx: flxSupply(S0) };
 }
 
 const shardSecret = (shard: bigint): Uint8Array => devKey(devLabel.shard(shard)).secretKey;
@@ -269,6 +287,9 @@ export type RunReport = {
   readonly genesisHash: string;
   readonly epochs: readonly EpochReport[];
   readonly roots: readonly string[];
+  /** The run's start state and every epoch's record and next state (the evidence's ledger runs). */
+  readonly start: State;
+  readonly steps: readonly { readonly record: EpochRecord; readonly next: State }[];
   readonly aborted: bigint;
   readonly safeModeEntries: bigint;
   readonly bound: { readonly aborts: bigint; readonly safeMode: bigint };
@@ -475,7 +496,8 @@ export function attackedEpoch(chain: Chain, S: State, cmd: EpochCommand, lastAdm
   const governance: GovernanceCopy[] = [];
   if (cmd.exit && S.mode === 'safe') {
     const record: GovernanceRecord = { kind: 'exit_safe_mode', genesis: ctx.genesisHash, epoch: t };
-    governance.push({ record: toJson(record), signatures: [0n, 1n].map((f) => signGovernance(record, f, devKey(devLabel.founder(f)).secretKey)) });
+    const founders = cmd.exit_founders ?? [0n, 1n];
+    governance.push({ record: toJson(record), signatures: founders.map((f) => signGovernance(record, f, devKey(devLabel.founder(f)).secretKey)) });
   }
   const snapshots: SignedSnapshot[] = [...load.snapshots];
   for (const ap of applied) {
@@ -635,8 +657,8 @@ export function executeRun(run: AdversaryRun, visit: (x: RunEpoch) => void): voi
 }
 
 /** Runs a whole adversary run, asserting every check of SPEC §8 epoch by epoch; throws AdversaryFailure. */
-export function runAdversary(run: AdversaryRun): RunReport {
-  const chain = adversaryChain(run.shards);
+export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunReport {
+  const chain = chainOverride ?? adversaryChain(run.shards);
   const { ctx } = chain;
   const H = ctx.topology.constants.halt_epochs;
   const B = ctx.topology.constants.blacklist_after;
@@ -652,6 +674,7 @@ export function runAdversary(run: AdversaryRun): RunReport {
   /** The attack that entered safe mode (frozen epochs are its pause), when one attack alone did. */
   let safeCause: Ea | null = null;
   const history: HistoryEntry[] = [];
+  const records: EpochRecord[] = [];
   const fail = (id: string, t: bigint, message: string, expected: unknown, actual: unknown): never => {
     throw new AdversaryFailure(id, t, message, jsonOf(expected), jsonOf(actual), [...roots]);
   };
@@ -740,6 +763,7 @@ export function runAdversary(run: AdversaryRun): RunReport {
     epochs.push({ epoch: t, outcome: rec.outcome, root: rec.root, safeModeEntered: entered, attacks });
     const admittedDigest = e.stage1.oracle.admitted?.digest;
     if (admittedDigest !== undefined) lastAdmitted = e.snapshots.find((s) => snapshotDigestOf(s) === admittedDigest) ?? lastAdmitted;
+    records.push(rec);
     history.push({
       before: S,
       after: next,
@@ -761,7 +785,7 @@ export function runAdversary(run: AdversaryRun): RunReport {
   const bound = { aborts: 2n * f * B, safeMode: f * B };
   if (aborted > bound.aborts) fail('adversary.liveness', S.epoch, `${aborted} aborted epochs exceed 2·(f + r)·BLACKLIST_AFTER`, bound.aborts.toString(), aborted.toString());
   if (safeModeEntries > bound.safeMode) fail('adversary.liveness', S.epoch, `${safeModeEntries} safe-mode entries exceed (f + r)·BLACKLIST_AFTER`, bound.safeMode.toString(), safeModeEntries.toString());
-  return { genesisHash: ctx.genesisHash, epochs, roots, aborted, safeModeEntries, bound };
+  return { genesisHash: ctx.genesisHash, epochs, roots, start: chain.S0, steps: history.map((h, i) => ({ record: records[i]!, next: h.after })), aborted, safeModeEntries, bound };
 }
 
 type HistoryEntry = { readonly before: State; readonly after: State; readonly snapshots: readonly SignedSnapshot[]; readonly actions: readonly Action[] };

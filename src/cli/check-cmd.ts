@@ -11,6 +11,7 @@ import { counterexampleHash, loadCounterexample } from '../io/counterexamples.ts
 import { writeFileAtomic } from '../io/files.ts';
 import { ADVERSARY_PROPERTIES, checkAdversaryProperty, replayCounterexample, type CheckResult } from '../../models/adversary-check.ts';
 import { readRunCommands } from '../../models/adversary.ts';
+import { readStorageCommands } from '../../models/storage-attack.ts';
 import { EXIT, run } from './output.ts';
 
 const integer = (name: string, min: number) => (v: string) => {
@@ -129,9 +130,9 @@ test was written), 1 the replay differs from the stored case (it passes now, or 
       run((file: string, opts: { exportTest?: string | boolean }) => {
         const c = loadCounterexample(file);
         if (!c.property.startsWith('adversary.')) throw new QfsError('E_COUNTEREXAMPLE', 'property', `${file}: qfs replay runs adversary counterexamples; ${c.property} is replayed by its own suite`);
-        let runDesc: ReturnType<typeof readRunCommands>;
+        let runDesc: { readonly mutant?: string };
         try {
-          runDesc = readRunCommands(c.commands);
+          runDesc = c.property === 'adversary.EA-14' ? (readStorageCommands(c.commands), {}) : readRunCommands(c.commands);
         } catch (e) {
           throw new QfsError('E_COUNTEREXAMPLE', 'commands', `${file}: ${(e as Error).message}`);
         }
@@ -146,7 +147,7 @@ test was written), 1 the replay differs from the stored case (it passes now, or 
         process.stdout.write(`counterexample ${basename(file)}: ${c.property}, ${c.commands.length} commands, seed ${c.seed}${c.path ? `, path ${c.path}` : ''}${runDesc.mutant ? `, planted bug "${runDesc.mutant}"` : ''}\n`);
         process.stdout.write(`stored:   ${c.invariant} at epoch ${c.failure.epoch}: ${c.failure.message}\n`);
         if (r.kind === 'passes') {
-          process.stdout.write(`replayed: the run passes now (${r.report.epochs.length} epochs); the stored failure is not reproduced\n`);
+          process.stdout.write(`replayed: the run passes now (${r.epochs} epochs); the stored failure is not reproduced\n`);
           process.exitCode = EXIT.invalid;
           return;
         }

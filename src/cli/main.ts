@@ -1,6 +1,7 @@
 /** The `qfs` command line. Each command group lives in its own module. */
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './check-cmd.ts';
+import { registerRun } from './run-cmd.ts';
 import { registerEconomy } from './economy-cmd.ts';
 import { registerGenesis } from './genesis-cmd.ts';
 import { registerInvariants } from './invariants-cmd.ts';
@@ -28,6 +29,7 @@ Exit codes: 0 ok, 1 invalid input or failed verification (the message names the 
   registerSimulate(program);
   registerLedger(program);
   registerCheck(program);
+  registerRun(program);
   registerVerify(program);
   return program;
 }
