@@ -8,7 +8,7 @@ import { defaultGenesis, devLabel } from '../default-genesis.ts';
 import { QfsError } from '../errors.ts';
 import { signGenesis, type FounderSignature } from '../founders.ts';
 import { genesisHash, type Genesis } from '../genesis.ts';
-import { toHex } from '../hashing.ts';
+import { keyFingerprint } from '../evidence-package.ts';
 import { writeEvidencePackage } from '../io/evidence-dir.ts';
 import { readGenesisDir } from '../io/genesis-dir.ts';
 import { readSecretKeyFile } from '../io/key-files.ts';
@@ -82,7 +82,7 @@ verify), 2 bad usage, 3 I/O.`,
         const width = Math.max(...r.acceptance.map((a) => a.id.length), 'evidence_verifies'.length);
         process.stdout.write(`\nPhase 3 acceptance (SPEC §11), seed ${seed}, genesis ${genesisHash(g.genesis)}\n`);
         for (const a of r.acceptance) process.stdout.write(`  ${a.status === 'pass' ? 'PASS   ' : a.status === 'fail' ? 'FAIL   ' : 'NOT RUN'} ${a.id.padEnd(width)}  ${a.figure}\n`);
-        process.stdout.write(`  PASS    ${'evidence_verifies'.padEnd(width)}  ${opts.out}: 10 files, merkle root ${verified.manifest.merkle_root}, signed by ${signer.label}${signer.development ? ' (DEVELOPMENT key)' : ''} ${toHex(signer.publicKey).slice(0, 16)}…\n`);
+        process.stdout.write(`  PASS    ${'evidence_verifies'.padEnd(width)}  ${opts.out}: 10 files, merkle root ${verified.manifest.merkle_root}, signed by ${signer.label}${signer.development ? ' (DEVELOPMENT key)' : ''} key ${keyFingerprint(signer.publicKey)}\n`);
         process.stdout.write(`\nwrote ${opts.out} in ${((Date.now() - t0) / 1000).toFixed(1)} s; verify: npx qfs verify ${opts.out}\n`);
         if (r.acceptance.some((a) => a.status === 'fail')) process.exitCode = EXIT.invalid;
       }),
