@@ -31,8 +31,8 @@ import type { StoredInputs } from './epoch.ts';
 import type { ProposalBody } from './honest-agent.ts';
 import { checkValidator } from './validator.ts';
 import { exactAbs, exactMulDiv } from './exact-math.ts';
-import { fromHex } from './hashing.ts';
-import { entriesOf, isRecoveryInputs, type Recovery, type StoredLedgerInputs } from './ledger-inputs.ts';
+import { canonicalSha256, fromHex, toHex } from './hashing.ts';
+import { entriesOf, isRecoveryInputs, ledgerInputsHash, type Recovery, type StoredLedgerInputs } from './ledger-inputs.ts';
 import { ownedEdges, proposalDigest, readProposal } from './proposal.ts';
 import { triangles } from './psi-field.ts';
 import { verifyDigest } from './signatures.ts';
@@ -1234,6 +1234,17 @@ const ledgerChain: StepCheck = (x) => {
   );
 };
 
+/**
+ * record.inputs: the record's `inputs_hash` is SHA-256 of the stored inputs' canonical bytes — the
+ * ledger's document (P10.6, or a recovery's P10.9) when the ledger decided the epoch, P6.7's on the
+ * honest path. (The store checks the file's bytes against the same hash when it opens.)
+ */
+function recordInputs(x: StepArgs): Violation | null {
+  const h = x.ledger !== undefined && x.ledger !== null ? ledgerInputsHash(x.ledger) : toHex(canonicalSha256(x.inputs as unknown as Encodable));
+  if (h === x.record.inputs_hash) return null;
+  return { message: `epoch ${x.record.epoch}: inputs_hash is not the hash of the stored inputs`, expected: h, actual: x.record.inputs_hash };
+}
+
 // ---------------------------------------------------------------------------------------------
 // The catalog
 
@@ -1320,19 +1331,18 @@ export const INVARIANTS: readonly Invariant[] = [
   ),
   metamorphic('ledger.deterministic', 'same inputs → same root; permuting the order in which actions, proposals, votes and snapshots arrive → same root', [
     'test/epoch/honest-epoch.test.ts',
+    'properties/ledger.test.ts',
   ]),
   step('ledger.quorum', false, 'a committed epoch has at least max(1, floorDiv(2n + 2, 3)) votes equal to the committed candidate, n = its voters', ledgerQuorum),
   step('ledger.chain', false, "every record's prev_root is the previous record's root", ledgerChain),
+  step('record.inputs', false, '`inputs_hash` is the hash of the stored inputs', recordInputs),
+  metamorphic('record.replay', "re-executing an epoch's stored inputs reproduces its record byte for byte", ['properties/ledger.test.ts', 'properties/economy.model.test.ts', 'test/store/store.test.ts']),
   step('safe-mode.frozen', false, 'in safe mode no balance changes until a valid exit record', safeModeFrozen),
   step('atr.covers-stake', false, "every node's atr − stake is unchanged by an epoch (so atr >= stake holds for ever)", atrCoversStake),
 ];
 
-/**
- * §9 entries not in the catalog yet: `record.inputs` needs the ledger store (the stored file's
- * bytes); `record.replay` is metamorphic and provided by `checkRecordReplay` (coherence-ledger.ts)
- * and the ledger suite, but the catalog's metamorphic list is pinned by test/epoch/catalog.test.ts.
- */
-export const LEDGER_PENDING: readonly string[] = ['record.inputs', 'record.replay'];
+/** §9 entries not in the catalog yet (none: `record.inputs` and `record.replay` joined with the ledger). */
+export const LEDGER_PENDING: readonly string[] = [];
 
 export type StepViolation = Violation & { readonly id: string };
 

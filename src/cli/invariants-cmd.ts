@@ -21,7 +21,7 @@ export function registerInvariants(program: Command): void {
           const kind = r.kind === 'step' ? (r.commit_only ? 'step, commit' : 'step') : 'metamorphic';
           process.stdout.write(`${r.id.padEnd(width)}  ${kind.padEnd(12)}  ${r.cir}  ${r.statement}\n`);
         }
-        process.stdout.write(`\n${rows.length} invariants; with the ledger: ${LEDGER_PENDING.join(', ')}\n`);
+        process.stdout.write(`\n${rows.length} invariants${LEDGER_PENDING.length > 0 ? `; not in the catalog yet: ${LEDGER_PENDING.join(', ')}` : ''}\n`);
       }),
     );
 }

@@ -43,7 +43,7 @@ describe('invariant catalog', () => {
       if (i.kind === 'step') expect(typeof i.check).toBe('function');
       else expect(i.check.providedBy).toBe('property-suite');
     }
-    expect(INVARIANTS.filter((i) => i.kind === 'metamorphic').map((i) => i.id)).toEqual(['reward.monotone', 'ledger.deterministic']);
+    expect(INVARIANTS.filter((i) => i.kind === 'metamorphic').map((i) => i.id)).toEqual(['reward.monotone', 'ledger.deterministic', 'record.replay']);
   });
 
   it('qfs invariants lists id, kind, CIR code and statement', async () => {

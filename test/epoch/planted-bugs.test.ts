@@ -426,6 +426,16 @@ describe('planted bugs are caught by the expected invariant', () => {
       },
       'actions.applied',
     ],
+    [
+      'a record whose inputs_hash is not the hash of its inputs',
+      RELEASE,
+      () => {
+        const e = clone(rel);
+        e.record.inputs_hash = 'ab'.repeat(32);
+        return e;
+      },
+      'record.inputs',
+    ],
   ];
 
   for (const [name, prev, plant, id] of cases) it(`${name} → ${id}`, () => expectCaught(name, prev, plant(), id));
