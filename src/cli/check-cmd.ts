@@ -12,14 +12,10 @@ import { writeFileAtomic } from '../io/files.ts';
 import { ADVERSARY_PROPERTIES, checkAdversaryProperty, replayCounterexample, type CheckResult } from '../../models/adversary-check.ts';
 import { readRunCommands } from '../../models/adversary.ts';
 import { readStorageCommands } from '../../models/storage-attack.ts';
+import { integer } from './args.ts';
 import { EXIT, run } from './output.ts';
 
-const integer = (name: string, min: number) => (v: string) => {
-  if (!/^(0|[1-9][0-9]*)$/.test(v) || Number(v) < min || !Number.isSafeInteger(Number(v))) {
-    throw new QfsError('E_USAGE', name, `${name} takes an integer >= ${min}, got ${JSON.stringify(v)}`);
-  }
-  return Number(v);
-};
+const int = (name: string, min: number) => (v: string): number => Number(integer(name, BigInt(min))(v));
 
 /** `K/N` with 1 ≤ K ≤ N: this machine runs every N-th property starting at the K-th (like `vitest --shard`). */
 function parseShard(v: string): { k: number; n: number } {
@@ -75,9 +71,9 @@ Exit codes: 0 every property passed, 1 a property failed, 2 bad usage, 3 I/O.`,
       run((opts: { property?: string[]; seed?: string; path?: string; runs: string; time?: string; shard?: string; counterexamples: string; json?: boolean }) => {
         const all = opts.property ?? [...ADVERSARY_PROPERTIES];
         for (const p of all) if (!ADVERSARY_PROPERTIES.includes(p)) throw new QfsError('E_USAGE', '--property', `unknown property ${JSON.stringify(p)} (known: ${ADVERSARY_PROPERTIES.join(', ')})`);
-        const seed = opts.seed === undefined ? (Date.now() % 2147483647) : integer('--seed', 0)(opts.seed);
-        const runs = integer('--runs', 1)(opts.runs);
-        const timeSeconds = opts.time === undefined ? undefined : integer('--time', 1)(opts.time);
+        const seed = opts.seed === undefined ? (Date.now() % 2147483647) : int('--seed', 0)(opts.seed);
+        const runs = int('--runs', 1)(opts.runs);
+        const timeSeconds = opts.time === undefined ? undefined : int('--time', 1)(opts.time);
         if (opts.path !== undefined && (all.length !== 1 || !/^\d+(?::\d+)*$/.test(opts.path))) {
           throw new QfsError('E_USAGE', '--path', '--path takes a fast-check path like 3:0:1 and exactly one --property');
         }

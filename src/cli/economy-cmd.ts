@@ -9,12 +9,9 @@ import { honestRun } from '../honest-run.ts';
 import { writeFileAtomic } from '../io/files.ts';
 import { readGenesisDir } from '../io/genesis-dir.ts';
 import { harmonicsLog, holofieldRewards, psiDynamics, treasuryLog } from '../phase3-data.ts';
+import { integer } from './args.ts';
 import { DEV_NOTE, run } from './output.ts';
 
-const integer = (name: string, min: bigint) => (v: string) => {
-  if (!/^(0|[1-9][0-9]*)$/.test(v) || BigInt(v) < min) throw new QfsError('E_USAGE', name, `${name} takes an integer >= ${min}, got ${JSON.stringify(v)}`);
-  return BigInt(v);
-};
 
 export function registerEconomy(program: Command): void {
   program

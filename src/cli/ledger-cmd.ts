@@ -7,9 +7,8 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parseCanonical, type Json } from '../canonical.ts';
-import { defaultGenesis, devLabel } from '../default-genesis.ts';
+import { devLabel } from '../default-genesis.ts';
 import { QfsError } from '../errors.ts';
-import { signGenesis, type FounderSignature } from '../founders.ts';
 import { genesisHash, type Genesis } from '../genesis.ts';
 import { toHex } from '../hashing.ts';
 import { readBytes } from '../io/files.ts';
@@ -29,12 +28,9 @@ import {
 import { honestLedgerEpoch } from '../ledger-run.ts';
 import { devKey } from '../signatures.ts';
 import { stateRoot } from '../state.ts';
-import { DEV_NOTE, EXIT, run } from './output.ts';
+import { certifiedGenesis, integer } from './args.ts';
+import { EXIT, run } from './output.ts';
 
-const integer = (name: string, min: bigint) => (v: string) => {
-  if (!/^(0|[1-9][0-9]*)$/.test(v) || BigInt(v) < min) throw new QfsError('E_USAGE', name, `${name} takes an integer >= ${min}, got ${JSON.stringify(v)}`);
-  return BigInt(v);
-};
 
 /** The default anchor: `anchor.json` beside the store directory. */
 export const defaultAnchorPath = (store: string): string => join(dirname(resolve(store)), 'anchor.json');
@@ -62,21 +58,6 @@ function shardKeys(g: Genesis): (shard: bigint) => Uint8Array {
   return (shard) => keys.get(shard)!;
 }
 
-function newGenesis(dir: string | undefined): { genesis: Genesis; signatures: readonly FounderSignature[] } {
-  if (dir !== undefined) {
-    const d = readGenesisDir(dir);
-    if (!d.certification.certified) throw new QfsError('E_SIGNATURES', dir, 'the genesis is not certified by M founders');
-    return { genesis: d.genesis, signatures: d.signatures };
-  }
-  process.stderr.write(`genesis: the built-in default (${DEV_NOTE})\n`);
-  const genesis = defaultGenesis();
-  const G = genesisHash(genesis);
-  const signatures = genesis.founders.flatMap((f) => {
-    const pair = devKey(devLabel.founder(f.id));
-    return toHex(pair.publicKey) === f.key ? [signGenesis(G, f.id, pair.secretKey)] : [];
-  });
-  return { genesis, signatures };
-}
 
 export function registerSimulate(program: Command): void {
   program
@@ -105,7 +86,7 @@ export function registerSimulate(program: Command): void {
           if (existsSync(join(opts.store, 'record')) && existsSync(join(opts.store, epochFile('record', 1n)))) {
             throw new QfsError('E_USAGE', '--anchor', `the store ${opts.store} has epochs but there is no anchor at ${anchorPath}`);
           }
-          const g = newGenesis(opts.genesis);
+          const g = certifiedGenesis(opts.genesis);
           anchor = { genesis: genesisHash(g.genesis), records: [] };
           writeAnchorFile(anchorPath, anchor); // the anchor first: a crash before the genesis is written leaves a store to recreate
           createStore(opts.store, g.genesis, g.signatures);
@@ -115,7 +96,7 @@ export function registerSimulate(program: Command): void {
             throw new QfsError('E_USAGE', '--genesis', `the anchor ${anchorPath} is for genesis ${anchor.genesis}, not ${opts.genesis}'s`);
           }
           if (anchor.records.length === 0 && !existsSync(join(opts.store, SIGNATURES_FILE))) {
-            const g = newGenesis(opts.genesis);
+            const g = certifiedGenesis(opts.genesis);
             if (genesisHash(g.genesis) !== anchor.genesis) throw new QfsError('E_USAGE', '--genesis', `the store has no genesis yet; give the genesis of ${anchor.genesis} with --genesis`);
             createStore(opts.store, g.genesis, g.signatures);
           }

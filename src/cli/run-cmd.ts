@@ -4,35 +4,19 @@
  * prints the acceptance table. The job itself is models/phase3-run.ts; this is the edge.
  */
 import type { Command } from 'commander';
-import { defaultGenesis, devLabel } from '../default-genesis.ts';
+import { devLabel } from '../default-genesis.ts';
 import { QfsError } from '../errors.ts';
-import { signGenesis, type FounderSignature } from '../founders.ts';
-import { genesisHash, type Genesis } from '../genesis.ts';
+import { genesisHash } from '../genesis.ts';
 import { keyFingerprint } from '../evidence-package.ts';
 import { writeEvidencePackage } from '../io/evidence-dir.ts';
-import { readGenesisDir } from '../io/genesis-dir.ts';
 import { readSecretKeyFile } from '../io/key-files.ts';
 import { devKey } from '../signatures.ts';
 import { checkDevelopmentKeys, phase3 } from '../../models/phase3-run.ts';
 import { conformanceRuntimes } from '../../models/phase3-conformance.ts';
-import { DEV_NOTE, EXIT, run } from './output.ts';
+import { certifiedGenesis, integer } from './args.ts';
+import { EXIT, run } from './output.ts';
 
-const integer = (name: string, min: bigint) => (v: string) => {
-  if (!/^(0|[1-9][0-9]*)$/.test(v) || BigInt(v) < min || BigInt(v) > 2n ** 53n) throw new QfsError('E_USAGE', name, `${name} takes an integer >= ${min}, got ${JSON.stringify(v)}`);
-  return BigInt(v);
-};
 
-function loadGenesis(dir: string | undefined): { genesis: Genesis; signatures: readonly FounderSignature[] } {
-  if (dir !== undefined) {
-    const d = readGenesisDir(dir);
-    if (!d.certification.certified) throw new QfsError('E_SIGNATURES', dir, 'the genesis is not certified by M founders');
-    return { genesis: d.genesis, signatures: d.signatures };
-  }
-  const genesis = defaultGenesis();
-  const G = genesisHash(genesis);
-  const signatures = genesis.founders.map((f) => signGenesis(G, f.id, devKey(devLabel.founder(f.id)).secretKey));
-  return { genesis, signatures };
-}
 
 export function registerRun(program: Command): void {
   program
@@ -63,10 +47,9 @@ verify), 2 bad usage, 3 I/O.`,
         const epochs = Number(integer('--epochs', 2n)(opts.epochs));
         const runs = Number(integer('--runs', 1n)(opts.runs));
         const scenarioRuns = Number(integer('--scenario-runs', 1n)(opts.scenarioRuns));
-        const g = loadGenesis(opts.genesis);
+        const g = certifiedGenesis(opts.genesis);
         const devProblem = checkDevelopmentKeys(g.genesis);
         if (devProblem !== null) throw new QfsError('E_USAGE', '--genesis', `the main job signs as every shard, the oracle and M founders with development keys (P4): ${devProblem}`);
-        if (opts.genesis === undefined) process.stderr.write(`genesis: the built-in default ${genesisHash(g.genesis)} (${DEV_NOTE})\n`);
         const signer = opts.key === undefined ? { ...devKey(devLabel.evidence), label: devLabel.evidence, development: true } : readSecretKeyFile(opts.key);
         const tty = process.stderr.isTTY;
         const progress = (line: string) => process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
