@@ -20,7 +20,7 @@
  * `f·BLACKLIST_AFTER` safe-mode entries (no reinstatements are generated, so r = 0).
  */
 import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/canonical.ts';
-import { closeWindow1, closeWindow2, closeWindow3, checkLedgerEpoch, checkRecordReplay, type LedgerEpoch, type LedgerWindows, type Publication1, type Publication2, type Stage1 } from '../src/coherence-ledger.ts';
+import { closeWindow1, closeWindow2, closeWindow3, checkLedgerEpoch, checkRecordReplay, quorumNeeded, type LedgerEpoch, type LedgerWindows, type Publication1, type Publication2, type Stage1 } from '../src/coherence-ledger.ts';
 import { actionDigest, compareActions, stakeCoherence, readAction } from '../src/action-rules.ts';
 import { defaultGenesis, devLabel } from '../src/default-genesis.ts';
 import { epochContext, runHonestEpoch, type EpochContext } from '../src/epoch.ts';
@@ -737,6 +737,13 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
         fail('adversary.response', t, `${a.ea}: not an abort into safe mode`, 'abort, safe', `${rec.outcome}, ${next.mode}`);
       }
       if ((a.ea === 'EA-4' || a.ea === 'EA-5') && rec.outcome !== 'abort') fail('adversary.response', t, `${a.ea}: the epoch was not aborted`, 'abort', rec.outcome);
+      if (a.ea === 'EA-13') {
+        // The vote does not count: a commit had a quorum without it; a no-quorum abort did not count it.
+        const n = BigInt(rec.voters.length);
+        if (rec.outcome === 'commit' && n - 1n < quorumNeeded(n)) fail('adversary.response', t, 'EA-13: the epoch committed although the capped vote was needed for the quorum', `< ${quorumNeeded(n)} other votes`, (n - 1n).toString());
+        const nq = rec.events.find((x) => x.kind === 'no_quorum');
+        if (nq !== undefined && nq.kind === 'no_quorum' && nq.votes > n - 1n) fail('adversary.response', t, 'EA-13: the capped vote was counted', `<= ${n - 1n}`, nq.votes.toString());
+      }
       if (a.ea === 'EA-11') {
         const bad = e.snapshots.find((s) => canonicalString(s.snapshot as Encodable) === ap.badSnapshot)!;
         if (e.stage1.oracle.admitted?.digest === snapshotDigestOf(bad)) {
@@ -776,9 +783,13 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
 
   // Pause shifts (reported, not gated): for each epoch with an applied attack, when the run went on
   // for HALT_EPOCHS more epochs and did not start in safe mode.
+  // Only windows with exactly one applied attack (at e, none after it) are measured, so that the
+  // shift is that attack's.
   for (let i = 0; i + Number(H) < history.length; i++) {
     const h = history[i]!;
-    if (h.before.mode === 'safe' || !epochs[i]!.attacks.some((a) => a.applied)) continue;
+    const appliedAt = (j: number) => epochs[j]!.attacks.filter((a) => a.applied).length;
+    if (h.before.mode === 'safe' || appliedAt(i) !== 1) continue;
+    if (Array.from({ length: Number(H) }, (_, d) => appliedAt(i + 1 + d)).some((x) => x > 0)) continue;
     epochs[i]!.shift = pauseShift(chain, run.byzantine, history.slice(i, i + Number(H) + 1));
   }
 
