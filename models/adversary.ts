@@ -36,7 +36,7 @@ import { HonestShardAgent } from '../src/shard-agent.ts';
 import { devKey } from '../src/signatures.ts';
 import { atrSupply, chrSupply, flxSupply, initialState, psySupply, resSupply, stateRoot, type State } from '../src/state.ts';
 import type { GovernanceCopy } from '../src/system-recovery.ts';
-import { signVote, type Claims, type VoteBody } from '../src/vote.ts';
+import { signVote, type VoteBody } from '../src/vote.ts';
 import { exactMulDiv } from '../src/exact-math.ts';
 import { SCALE } from '../src/certified-math.ts';
 
@@ -852,4 +852,3 @@ function pauseShift(chain: Chain, byzantine: readonly bigint[], entries: readonl
 
 const jsonOf = (v: unknown): Json => parseCanonical(canonicalString(v as Encodable));
 
-export type { Claims };
