@@ -100,7 +100,6 @@ export function phase3(o: Phase3Options): Phase3Result {
   const { ctx } = chain;
   const G = ctx.genesisHash;
   const c = ctx.topology.constants;
-  const H = c.halt_epochs;
   const shardKey = (shard: bigint) => devKey(devLabel.shard(shard)).secretKey;
 
   // 1. The main run, into a ledger store with its anchor.
@@ -185,7 +184,7 @@ export function phase3(o: Phase3Options): Phase3Result {
       leakageRow(scenario, properties, stats, chain.f, c.blacklist_after),
       rewardMonotone(ctx, steps),
       crossShard(ctx, steps, storeOk),
-      safeModeRow(scenario, H),
+      safeModeRow(scenario),
     ];
     return { artifacts, runtimes: conf.runtimes, acceptance, epochs: BigInt(o.epochs), properties, stats };
   } finally {
@@ -410,8 +409,7 @@ function crossShard(ctx: EpochContext, steps: readonly EpochStep[], storeOk: boo
   };
 }
 
-function safeModeRow(scenario: readonly ScenarioRun[], H: bigint): Row {
-  void H;
+function safeModeRow(scenario: readonly ScenarioRun[]): Row {
   const runs = scenario.filter((s) => (s.ea === 'EA-3' || s.ea === 'EA-10') && s.report !== null);
   let entered = 0;
   let refused = 0;
