@@ -6,7 +6,8 @@
  * honest epochs and checks the recovery (models/storage-attack.ts).
  * Real ML-DSA-87 signatures throughout.
  *
- * Runs per property: 40 (QFS_ADVERSARY_RUNS), 50 for EA-14 (one attack per run). A failure is shrunk and written to
+ * Runs per property: 50 (QFS_ADVERSARY_RUNS). Every run carries its property's attack once, so
+ * each attack is generated at least 50 times whatever the seed. A failure is shrunk and written to
  * counterexamples/<invariant>/<hash12>.json; the message gives `npx qfs replay <file>`, and the
  * whole property replays with `npx qfs check --property adversary.EA-k --seed <seed>`.
  * The statistics printed at the end show how often each attack was generated and applied.
@@ -16,7 +17,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { ADVERSARY_PROPERTIES, AdversaryStats, checkAdversaryProperty } from '../models/adversary-check.ts';
 import { EAS } from '../models/adversary.ts';
 
-const runs = process.env.QFS_ADVERSARY_RUNS ? Number(process.env.QFS_ADVERSARY_RUNS) : 40;
+const runs = process.env.QFS_ADVERSARY_RUNS ? Number(process.env.QFS_ADVERSARY_RUNS) : 50;
 const seed = fc.readConfigureGlobal().seed ?? 0;
 const total = new AdversaryStats();
 const started = Date.now();
@@ -44,7 +45,7 @@ describe('adversary', () => {
   }
 
   test('adversary.coverage: every attack was generated at least 50 times', () => {
-    if (runs < 40) return; // a reduced campaign (QFS_ADVERSARY_RUNS) does not claim coverage
+    if (runs < 50) return; // a reduced campaign (QFS_ADVERSARY_RUNS) does not claim coverage
     for (const ea of EAS) expect(total.byEa.get(ea)!.generated, ea).toBeGreaterThanOrEqual(50);
   });
 });
