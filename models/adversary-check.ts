@@ -9,7 +9,7 @@
 import fc from 'fast-check';
 import type { Json } from '../src/canonical.ts';
 import { saveCounterexample, type Counterexample } from '../src/io/counterexamples.ts';
-import { AdversaryFailure, adversaryChain, EAS, EXPECTED_RESPONSE, readRunCommands, runAdversary, runCommands, type AdversaryRun, type Ea, type Mutant, type RunReport } from './adversary.ts';
+import { AdversaryFailure, adversaryChain, EAS, EXPECTED_RESPONSE, readRunCommands, runAdversary, runCommands, type AdversaryRun, type Ea, type Mutant, type PauseShift, type RunReport, fractionPercent, fractionText, maxShift, SHIFT_TOKENS } from './adversary.ts';
 import { runArbitrary } from './adversary-arbitraries.ts';
 import { readStorageCommands, runStorageAttack, storageCommands, storageRunArbitrary, type StorageRun } from './storage-attack.ts';
 
@@ -18,23 +18,10 @@ export const ADVERSARY_PROPERTIES: readonly string[] = EAS.map((e) => `adversary
 
 /** Per EA: attacks generated, applied (the attacker was active and the lie possible), detected, and paused epochs. */
 export type EaStats = { generated: number; applied: number; detected: number; paused: number; aborted: number; safeMode: number; shiftMeasured: number };
-const TOKENS = ['chr', 'flx', 'psy', 'atr', 'res'] as const;
-type Token = (typeof TOKENS)[number];
-/** The largest pause shift seen per EA and token (`[num, den]`; null = n/a or not measured). */
-type MaxShift = Record<Token, readonly [bigint, bigint] | null>;
-const noShift = (): MaxShift => ({ chr: null, flx: null, psy: null, atr: null, res: null });
-const larger = (a: readonly [bigint, bigint] | null, b: readonly [bigint, bigint] | null) => (a === null ? b : b === null ? a : a[0] * b[1] >= b[0] * a[1] ? a : b);
-export const shiftText = (x: readonly [bigint, bigint] | null): string => (x === null ? 'n/a' : `${x[0]}/${x[1]}`);
-/** A fraction as a percentage with 4 decimals, for people (the JSON keeps the exact fraction). */
-const percent = (x: readonly [bigint, bigint] | null): string => {
-  if (x === null) return 'n/a';
-  const bp = (x[0] * 1_000_000n) / x[1];
-  return `${bp / 10000n}.${(bp % 10000n).toString().padStart(4, '0')}%`;
-};
-
 export class AdversaryStats {
   readonly byEa = new Map<Ea, EaStats>(EAS.map((e) => [e, { generated: 0, applied: 0, detected: 0, paused: 0, aborted: 0, safeMode: 0, shiftMeasured: 0 }]));
-  readonly shift = new Map<Ea, MaxShift>(EAS.map((e) => [e, noShift()]));
+  /** The largest pause shift measured per EA. */
+  readonly shift = new Map<Ea, PauseShift | undefined>();
   runs = 0;
   epochs = 0;
   aborted = 0;
@@ -77,8 +64,7 @@ export class AdversaryStats {
         if (e.safeModeEntered) s.safeMode++;
         if (e.shift !== undefined) {
           s.shiftMeasured++;
-          const m = this.shift.get(a.ea)!;
-          for (const t of TOKENS) m[t] = larger(m[t], e.shift[t]);
+          this.shift.set(a.ea, maxShift(this.shift.get(a.ea), e.shift));
         }
       }
     }
@@ -93,9 +79,7 @@ export class AdversaryStats {
     for (const [ea, s] of o.byEa) {
       const t = this.byEa.get(ea)!;
       for (const k of Object.keys(s) as (keyof EaStats)[]) t[k] += s[k];
-      const m = this.shift.get(ea)!;
-      const om = o.shift.get(ea)!;
-      for (const tk of TOKENS) m[tk] = larger(m[tk], om[tk]);
+      this.shift.set(ea, maxShift(this.shift.get(ea), o.shift.get(ea)));
     }
   }
 
@@ -108,7 +92,7 @@ export class AdversaryStats {
       shards: Object.fromEntries([...this.shards].sort().map(([k, v]) => [`n${k}`, String(v)])),
       attacks: EAS.filter((e) => this.byEa.get(e)!.generated > 0).map((ea) => {
         const s = this.byEa.get(ea)!;
-        const m = this.shift.get(ea)!;
+        const m = this.shift.get(ea);
         return {
           ea,
           expected_response: EXPECTED_RESPONSE[ea],
@@ -117,7 +101,7 @@ export class AdversaryStats {
           detected: String(s.detected),
           paused_epochs: String(s.paused),
           pause_shift_measured: String(s.shiftMeasured),
-          pause_shift_max: Object.fromEntries(TOKENS.map((t) => [t, shiftText(m[t])])),
+          pause_shift_max: Object.fromEntries(SHIFT_TOKENS.map((t) => [t, m === undefined ? 'not measured' : fractionText(m[t])])),
         };
       }),
     };
@@ -126,8 +110,8 @@ export class AdversaryStats {
   format(title: string): string {
     const rows = EAS.filter((e) => this.byEa.get(e)!.generated > 0).map((ea) => {
       const s = this.byEa.get(ea)!;
-      const m = this.shift.get(ea)!;
-      const shift = s.shiftMeasured === 0 ? 'shift not measured' : `max shift (${s.shiftMeasured}) ${TOKENS.map((t) => `${t} ${percent(m[t])}`).join(' ')}`;
+      const m = this.shift.get(ea);
+      const shift = m === undefined ? 'shift not measured' : `max shift (${s.shiftMeasured}) ${SHIFT_TOKENS.map((t) => `${t} ${fractionPercent(m[t])}`).join(' ')}`;
       return `  ${ea.padEnd(6)} generated ${String(s.generated).padStart(4)}  applied ${String(s.applied).padStart(4)}  detected ${String(s.detected).padStart(4)}  paused ${String(s.paused).padStart(4)}  ${shift}   ${EXPECTED_RESPONSE[ea]}`;
     });
     return [`${title}: ${this.runs} runs, ${this.epochs} epochs (${this.aborted} aborted, ${this.frozen} frozen)`, ...rows].join('\n');
@@ -280,19 +264,6 @@ export function checkAdversaryProperty(o: CheckOptions): CheckResult {
   };
 }
 
-export function counterexampleOf(property: string, seed: number, path: string, run: AdversaryRun, f: AdversaryFailure): Counterexample {
-  return {
-    format: 'qfs-counterexample/1',
-    property,
-    invariant: f.invariant,
-    seed: BigInt(seed),
-    path,
-    genesis_hash: adversaryChain(run.shards).ctx.genesisHash,
-    commands: runCommands(run),
-    failure: { epoch: f.epoch, message: f.detail, expected: f.expected, actual: f.actual },
-    roots: f.roots,
-  };
-}
 
 /** What replaying a stored counterexample gave. */
 export type Replay =

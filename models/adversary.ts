@@ -27,7 +27,7 @@ import { epochContext, runHonestEpoch, type EpochContext } from '../src/epoch.ts
 import type { EpochRecord, Incident } from '../src/epoch-record.ts';
 import { signGovernance, type GovernanceRecord } from '../src/founders.ts';
 import type { Genesis } from '../src/genesis.ts';
-import type { Action } from '../src/harmonic-economics.ts';
+import { actingNode, type Action } from '../src/harmonic-economics.ts';
 import { honestReports, type ProposalBody } from '../src/honest-agent.ts';
 import { oracleIncident, signSnapshot, snapshotDigest, type SignedSnapshot } from '../src/oracle.ts';
 import { ownedEdges, signProposal, toJson, type SignedCopy } from '../src/proposal.ts';
@@ -270,8 +270,26 @@ export class AdversaryFailure extends Error {
 /** What one attack did in its epoch (the suite's statistics). */
 export type AttackOutcome = { readonly ea: Ea; readonly applied: boolean; readonly detected: boolean; readonly paused: boolean; readonly epoch: bigint };
 
-/** §8's pause shift of one attack: per token `[numerator, denominator]` (null: n/a, the plain twin's supply is 0). */
-export type PauseShift = Readonly<Record<'chr' | 'flx' | 'psy' | 'atr' | 'res', readonly [bigint, bigint] | null>>;
+/** A non-negative fraction `[numerator, denominator > 0]`. */
+export type Fraction = readonly [bigint, bigint];
+export const SHIFT_TOKENS = ['chr', 'flx', 'psy', 'atr', 'res'] as const;
+/** §8's pause shift of one attack: per token a fraction of the plain twin's supply (null: n/a, that supply is 0). */
+export type PauseShift = Readonly<Record<(typeof SHIFT_TOKENS)[number], Fraction | null>>;
+
+const largerFraction = (a: Fraction | null, b: Fraction | null): Fraction | null => (a === null ? b : b === null ? a : a[0] * b[1] >= b[0] * a[1] ? a : b);
+/** The token-wise larger of two pause shifts (undefined: not measured). */
+export function maxShift(a: PauseShift | undefined, b: PauseShift | undefined): PauseShift | undefined {
+  if (a === undefined || b === undefined) return a ?? b;
+  return { chr: largerFraction(a.chr, b.chr), flx: largerFraction(a.flx, b.flx), psy: largerFraction(a.psy, b.psy), atr: largerFraction(a.atr, b.atr), res: largerFraction(a.res, b.res) };
+}
+/** The exact form kept in the evidence: "<num>/<den>" or "n/a". */
+export const fractionText = (x: Fraction | null): string => (x === null ? 'n/a' : `${x[0]}/${x[1]}`);
+/** A fraction as a percentage with 4 decimals, for people. */
+export function fractionPercent(x: Fraction | null): string {
+  if (x === null || x[1] === 0n) return 'n/a';
+  const bp = (x[0] * 1_000_000n) / x[1];
+  return `${bp / 10000n}.${(bp % 10000n).toString().padStart(4, '0')}%`;
+}
 
 export type EpochReport = {
   readonly epoch: bigint;
@@ -337,7 +355,7 @@ function lieProposal(a: ShardAttack, body: ProposalBody, p1: Publication1, chain
       const own = topo.shardNodes[s]!;
       const i = own[Number(a.pick % BigInt(own.length))]!;
       const node = basis.nodes[i]!;
-      const used = body.actions.filter((x) => (x.kind === 'stake' || x.kind === 'unstake' ? x.node : x.from) === node.id).length;
+      const used = body.actions.filter((x) => actingNode(x) === node.id).length;
       const nonce = node.nonce + BigInt(used) + 1n;
       const str = (x: bigint) => x.toString();
       const others = topo.nodeIds.filter((id) => id !== node.id);
@@ -380,7 +398,7 @@ function lieProposal(a: ShardAttack, body: ProposalBody, p1: Publication1, chain
     case 'EA-9': {
       // All-in stakes by the shard's nodes without actions, largest FLX first, until C_s diverges.
       const s = topo.shardIndex.get(a.shard)!;
-      const acting = new Set(body.actions.map((x) => (x.kind === 'stake' || x.kind === 'unstake' ? x.node : x.from)));
+      const acting = new Set(body.actions.map(actingNode));
       const free = topo.shardNodes[s]!.map((i) => basis.nodes[i]!).filter((n) => !acting.has(n.id) && n.flx > 0n);
       free.sort((x, y) => (x.flx > y.flx ? -1 : x.flx < y.flx ? 1 : x.id < y.id ? -1 : 1));
       const added: Action[] = [];
@@ -641,8 +659,7 @@ const snapshotDigestOf = (s: SignedSnapshot): string => snapshotDigest(s.snapsho
 export type RunEpoch = { readonly chain: Chain; readonly S: State; readonly prevRecord: EpochRecord | null; readonly e: AttackedEpoch };
 
 /** Executes a run epoch by epoch and hands each epoch to `visit` (no checks). */
-export function executeRun(run: AdversaryRun, visit: (x: RunEpoch) => void): void {
-  const chain = adversaryChain(run.shards);
+export function executeRun(run: AdversaryRun, visit: (x: RunEpoch) => void, chain: Chain = adversaryChain(run.shards)): void {
   let S = chain.S0;
   let prevRecord: EpochRecord | null = null;
   let lastAdmitted: SignedSnapshot | null = null;
@@ -664,9 +681,7 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
   const B = ctx.topology.constants.blacklist_after;
   const f = BigInt(run.byzantine.length);
   if (f > chain.f) throw new Error(`adversary run: ${f} Byzantine shards among ${run.shards} (at most ${chain.f})`);
-  let S = chain.S0;
-  let prevRecord: EpochRecord | null = null;
-  let lastAdmitted: SignedSnapshot | null = null;
+  for (const cmd of run.epochs) for (const a of cmd.attacks) if ('shard' in a && !run.byzantine.includes(a.shard)) throw new Error(`adversary run: shard ${a.shard} attacks but is not Byzantine`);
   const roots: string[] = [];
   const epochs: EpochReport[] = [];
   let aborted = 0n;
@@ -679,10 +694,8 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
     throw new AdversaryFailure(id, t, message, jsonOf(expected), jsonOf(actual), [...roots]);
   };
 
-  for (const cmd of run.epochs) {
-    for (const a of cmd.attacks) if ('shard' in a && !run.byzantine.includes(a.shard)) throw new Error(`adversary run: shard ${a.shard} attacks but is not Byzantine`);
+  executeRun(run, ({ S, prevRecord, e }) => {
     const t = S.epoch + 1n;
-    const e = attackedEpoch(chain, S, cmd, lastAdmitted, run.mutant);
     const { out } = e;
     const rec = out.record;
     const next = out.state;
@@ -768,8 +781,6 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
     if (entered) safeCause = sole;
     if (next.mode !== 'safe') safeCause = null;
     epochs.push({ epoch: t, outcome: rec.outcome, root: rec.root, safeModeEntered: entered, attacks });
-    const admittedDigest = e.stage1.oracle.admitted?.digest;
-    if (admittedDigest !== undefined) lastAdmitted = e.snapshots.find((s) => snapshotDigestOf(s) === admittedDigest) ?? lastAdmitted;
     records.push(rec);
     history.push({
       before: S,
@@ -777,9 +788,8 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
       snapshots: e.applied.some((ap) => ap.attack.ea === 'EA-11') ? e.snapshots.filter((x) => snapshotDigestOf(x) === e.stage1.oracle.admitted?.digest) : e.snapshots,
       actions: (out.publications.window2?.proposals ?? []).flatMap((p) => p.actions),
     });
-    prevRecord = rec;
-    S = next;
-  }
+  }, chain);
+  const last = history.at(-1)?.after.epoch ?? chain.S0.epoch;
 
   // Pause shifts (reported, not gated): for each epoch with an applied attack, when the run went on
   // for HALT_EPOCHS more epochs and did not start in safe mode.
@@ -794,8 +804,8 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
   }
 
   const bound = { aborts: 2n * f * B, safeMode: f * B };
-  if (aborted > bound.aborts) fail('adversary.liveness', S.epoch, `${aborted} aborted epochs exceed 2·(f + r)·BLACKLIST_AFTER`, bound.aborts.toString(), aborted.toString());
-  if (safeModeEntries > bound.safeMode) fail('adversary.liveness', S.epoch, `${safeModeEntries} safe-mode entries exceed (f + r)·BLACKLIST_AFTER`, bound.safeMode.toString(), safeModeEntries.toString());
+  if (aborted > bound.aborts) fail('adversary.liveness', last, `${aborted} aborted epochs exceed 2·(f + r)·BLACKLIST_AFTER`, bound.aborts.toString(), aborted.toString());
+  if (safeModeEntries > bound.safeMode) fail('adversary.liveness', last, `${safeModeEntries} safe-mode entries exceed (f + r)·BLACKLIST_AFTER`, bound.safeMode.toString(), safeModeEntries.toString());
   return { genesisHash: ctx.genesisHash, epochs, roots, start: chain.S0, steps: history.map((h, i) => ({ record: records[i]!, next: h.after })), aborted, safeModeEntries, bound };
 }
 
@@ -815,8 +825,7 @@ function pauseShift(chain: Chain, byzantine: readonly bigint[], entries: readonl
   for (const h of entries) {
     const byShard = new Map<bigint, Json[]>();
     for (const a of h.actions) {
-      const actor = a.kind === 'stake' || a.kind === 'unstake' ? a.node : a.from;
-      const shard = topo.shardIds[topo.nodeShard[topo.nodeIndex.get(actor)!]!]!;
+      const shard = topo.shardIds[topo.nodeShard[topo.nodeIndex.get(actingNode(a))!]!]!;
       byShard.set(shard, [...(byShard.get(shard) ?? []), toJson(a)]);
     }
     plain = runHonestEpoch(ctx, plain, { snapshots: h.snapshots, validator: null, actions: [...byShard].map(([shard, actions]) => ({ shard, actions })) }).state;

@@ -14,27 +14,28 @@
  * Everything is a function of (genesis, seed, epochs, runs): same arguments, same artifacts.
  */
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { canonicalString, type Encodable } from '../src/canonical.ts';
 import { SCALE } from '../src/certified-math.ts';
 import { devLabel } from '../src/default-genesis.ts';
 import { runHonestEpoch, type EpochContext } from '../src/epoch.ts';
-import { recordHash, type EpochRecord } from '../src/epoch-record.ts';
+import type { EpochRecord } from '../src/epoch-record.ts';
 import { ADVERSARY_FORMAT, ledgerConsistencyRun, LEDGER_FORMAT, psisyncData, type AcceptanceId, type AcceptanceStatus, type Runtimes } from '../src/evidence-package.ts';
 import { exactMulDiv } from '../src/exact-math.ts';
 import type { FounderSignature } from '../src/founders.ts';
 import type { Genesis } from '../src/genesis.ts';
 import { toHex } from '../src/hashing.ts';
-import { appendEpoch, createStore, epochFile, recoverStore, verifyStore, type Anchor } from '../src/io/ledger-store.ts';
+import { appendEpoch, createStore, verifyStore, type Anchor } from '../src/io/ledger-store.ts';
 import { honestLedgerEpoch } from '../src/ledger-run.ts';
 import { harmonicsLog, holofieldRewards, psiDynamics, treasuryLog, type EpochStep } from '../src/phase3-data.ts';
 import { devKey } from '../src/signatures.ts';
-import { stateRoot, type State } from '../src/state.ts';
-import { AdversaryFailure, chainOf, EXPECTED_RESPONSE, expectedTriple, runAdversary, type AdversaryRun, type Chain, type Ea, type EpochCommand, type PauseShift, type RunReport } from './adversary.ts';
+import type { State } from '../src/state.ts';
+import { attackStore } from './storage-attack.ts';
+import { AdversaryFailure, chainOf, EXPECTED_RESPONSE, expectedTriple, fractionPercent, fractionText, maxShift, runAdversary, type AdversaryRun, type Chain, type Ea, type EpochCommand, type PauseShift, type RunReport } from './adversary.ts';
 import { attackArbitrary } from './adversary-arbitraries.ts';
-import { ADVERSARY_PROPERTIES, AdversaryStats, checkAdversaryProperty, EPOCH_EAS, shiftText, type CheckResult } from './adversary-check.ts';
+import { ADVERSARY_PROPERTIES, AdversaryStats, checkAdversaryProperty, EPOCH_EAS, type CheckResult } from './adversary-check.ts';
 
 export type Phase3Options = {
   readonly genesis: Genesis;
@@ -65,7 +66,6 @@ export type Phase3Result = {
 const enc = new TextEncoder();
 const text = (v: unknown): Uint8Array => enc.encode(canonicalString(v as Encodable));
 const jsonl = (xs: readonly unknown[]): Uint8Array => enc.encode(xs.map((x) => `${canonicalString(x as Encodable)}\n`).join(''));
-const pct = (num: bigint, den: bigint): string => (den === 0n ? 'n/a' : `${(num * 100n) / den}.${(((num * 1_000_000n) / den) % 10000n).toString().padStart(4, '0')}%`);
 
 /** Checks that the genesis's keys are the development keys the main job signs with. */
 export function checkDevelopmentKeys(genesis: Genesis): string | null {
@@ -124,7 +124,7 @@ export function phase3(o: Phase3Options): Phase3Result {
 
     // 3. EA-14 on the main run's store (done here, while the store exists).
     o.progress('EA-14: altering the store');
-    const ea14 = storageAttack(storeDir, anchor, steps);
+    const ea14 = storageAttack(chain, storeDir, anchor, steps);
 
     // 2. The adversary scenario.
     const scenario: ScenarioRun[] = [];
@@ -201,62 +201,29 @@ export function phase3(o: Phase3Options): Phase3Result {
 type Ea14 = { readonly run: { record: EpochRecord; next: State }[] | null; readonly figure: string; readonly ok: boolean };
 
 /**
- * Alters one byte of `inputs/k` (k the middle epoch) of the store: the recovery must set epochs
- * ≥ k aside, append one aborted recovery epoch k with a CIR-511 EA-14 incident (safe mode),
- * rebuild the state before k with the root committed at k − 1, keep every earlier epoch, and
- * replace the anchor. Before that, an altered record alone is only repaired (no recovery).
+ * EA-14 on the main run's store (models/storage-attack.ts's assertions): a record of epoch 1
+ * altered alone is only repaired; then a byte of `inputs/k` (k the middle epoch) altered is
+ * recovered. The EA-14 ledger run is epochs 1 … k − 1 of the main run and the recovery epoch.
  */
-function storageAttack(dir: string, anchor: Anchor, steps: readonly EpochStep[]): Ea14 {
+function storageAttack(chain: Chain, dir: string, anchor: Anchor, steps: readonly EpochStep[]): Ea14 {
   const head = BigInt(steps.length);
   if (head < 2n) return { run: null, figure: 'not run: the main run needs 2 epochs', ok: false };
-  // A cache altered alone: repaired, nothing recovered.
-  const rec = join(dir, epochFile('record', 1n));
-  const recBytes = readFileSync(rec);
-  writeFileSync(rec, Buffer.concat([recBytes.subarray(0, recBytes.length - 1), Buffer.from(' ')]));
-  const repaired = recoverStore(dir, anchor);
-  const cacheOnly = repaired.recovery === null && repaired.events.some((e) => e.kind === 'store_repaired');
-  // An input altered: recovery.
+  const roots = steps.map((s) => s.record.root);
   const k = head / 2n + 1n;
-  const inp = join(dir, epochFile('inputs', k));
-  const b = readFileSync(inp);
-  const i = Math.floor(b.length / 2);
-  b[i] = b[i]! ^ 0x01;
-  writeFileSync(inp, b);
-  const r = recoverStore(dir, anchor);
-  const rep = r.recovery;
-  const recovered = r.record;
-  const problems: string[] = [];
-  if (!cacheOnly) problems.push('an altered record was not only repaired');
-  if (rep === null || recovered === null) return { run: null, figure: `FAILED: no recovery (${problems.join('; ')})`, ok: false };
-  if (rep.epoch !== k) problems.push(`recovered epoch ${rep.epoch}, altered ${k}`);
-  const before = steps[Number(k - 2n)]!.next;
-  if (stateRoot(before) !== steps[Number(k - 2n)]!.record.root) problems.push('the state before k is not the committed one');
-  if (recovered.outcome !== 'abort' || r.state.mode !== 'safe') problems.push('the recovery epoch is not an abort into safe mode');
-  const inc = recovered.incidents.map((x) => `${x.code}|${x.ea}|${x.shard}`);
-  if (inc.length !== 1 || inc[0] !== 'CIR-511|EA-14|null') problems.push(`recovery incidents ${inc.join(',')}`);
-  const kept = anchor.records.slice(0, Number(k - 1n));
-  if (JSON.stringify(r.anchor.records.slice(0, Number(k - 1n))) !== JSON.stringify(kept)) problems.push('an epoch before k changed');
-  if (r.anchor.records[Number(k - 1n)] !== recordHash(recovered) || BigInt(r.anchor.records.length) !== k) problems.push('the anchor was not replaced by its entries before k and the recovery record');
-  const run = [...steps.slice(0, Number(k - 1n)).map((s) => ({ record: s.record, next: s.next })), { record: recovered, next: r.state }];
-  return {
-    run,
-    ok: problems.length === 0,
-    figure:
-      problems.length === 0
-        ? `an altered record repaired without recovery; inputs/${k} altered: epochs ${k}…${head} set aside, recovery epoch ${k} aborted with CIR-511 EA-14 into safe mode, epochs 1…${k - 1n} unchanged`
-        : `FAILED: ${problems.join('; ')}`,
-  };
+  try {
+    const repaired = attackStore(chain, dir, anchor, roots, { target: 'record', epoch: 1n, offset: 0n, xor: 1n });
+    const r = attackStore(chain, dir, anchor, roots, { target: 'inputs', epoch: k, offset: 1n << 20n, xor: 1n });
+    if (repaired.recovered || !r.recovered) return { run: null, figure: 'FAILED: unexpected outcome of the storage attack', ok: false };
+    const run = [...steps.slice(0, Number(k - 1n)).map((s) => ({ record: s.record, next: s.next })), { record: r.record, next: r.state }];
+    return { run, ok: true, figure: `an altered record repaired without recovery; inputs/${k} altered: epochs ${k}…${head} set aside, recovery epoch ${k} aborted with CIR-511 EA-14 into safe mode, epochs 1…${k - 1n} unchanged` };
+  } catch (e) {
+    if (!(e instanceof AdversaryFailure)) throw e;
+    return { run: null, figure: `FAILED: ${e.message}`, ok: false };
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Tables
-
-const maxShift = (a: PauseShift | undefined, b: PauseShift | undefined): PauseShift | undefined => {
-  if (a === undefined) return b;
-  if (b === undefined) return a;
-  const pick = (x: readonly [bigint, bigint] | null, y: readonly [bigint, bigint] | null) => (x === null ? y : y === null ? x : x[0] * y[1] >= y[0] * x[1] ? x : y);
-  return { chr: pick(a.chr, b.chr), flx: pick(a.flx, b.flx), psy: pick(a.psy, b.psy), atr: pick(a.atr, b.atr), res: pick(a.res, b.res) };
-};
 
 function adversaryRows(scenario: readonly ScenarioRun[]): Encodable[] {
   const eas = [...new Set(scenario.map((s) => s.ea))];
@@ -266,7 +233,7 @@ function adversaryRows(scenario: readonly ScenarioRun[]): Encodable[] {
     const sample = runs[0]?.run.epochs.flatMap((e) => e.attacks).find((a) => a.ea === ea);
     let shift: PauseShift | undefined;
     for (const s of runs) for (const ep of s.report!.epochs) if (ep.attacks.some((a) => a.ea === ea && a.applied)) shift = maxShift(shift, ep.shift);
-    const show = (t: keyof PauseShift) => (shift === undefined ? 'n/a' : shiftText(shift[t]));
+    const show = (t: keyof PauseShift) => (shift === undefined ? 'n/a' : fractionText(shift[t]));
     return {
       ea,
       expected_code: sample === undefined ? null : expectedTriple(sample)[0],
@@ -312,7 +279,7 @@ function stakeBound(records: readonly EpochRecord[], deltaMax: bigint): Row {
       if (d * worst[1] > worst[0] * bound) worst = [d, bound];
     }
   }
-  return { id: 'stake_bound', status: bad === 0 && n > 0 ? 'pass' : n === 0 ? 'not_run' : 'fail', figure: `${n} voter-epochs on committed epochs, ${bad} beyond the bound; largest |ΔC_s| / bound = ${pct(worst[0], worst[1])}` };
+  return { id: 'stake_bound', status: bad === 0 && n > 0 ? 'pass' : n === 0 ? 'not_run' : 'fail', figure: `${n} voter-epochs on committed epochs, ${bad} beyond the bound; largest |ΔC_s| / bound = ${fractionPercent(worst)}` };
 }
 
 function psisyncRow(records: readonly EpochRecord[], eps: bigint): Row {
@@ -358,8 +325,7 @@ function leakageRow(scenario: readonly ScenarioRun[], properties: readonly Check
   const aborted = scenario.reduce((n, s) => n + Number(s.report?.aborted ?? 0n), 0);
   let shift: PauseShift | undefined;
   for (const s of scenario) for (const ep of s.report?.epochs ?? []) shift = maxShift(shift, ep.shift);
-  const frac = (x: readonly [bigint, bigint] | null) => (x === null ? 'n/a' : pct(x[0], x[1]));
-  const sh = shift === undefined ? 'not measured' : `chr ${frac(shift.chr)}, flx ${frac(shift.flx)}, psy ${frac(shift.psy)}, atr ${frac(shift.atr)}, res ${frac(shift.res)} of supply (exact fractions in phase3_adversary_results.json)`;
+  const sh = shift === undefined ? 'not measured' : `chr ${fractionPercent(shift.chr)}, flx ${fractionPercent(shift.flx)}, psy ${fractionPercent(shift.psy)}, atr ${fractionPercent(shift.atr)}, res ${fractionPercent(shift.res)} of supply (exact fractions in phase3_adversary_results.json)`;
   return {
     id: 'value_leakage',
     status: ok ? 'pass' : 'fail',

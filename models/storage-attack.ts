@@ -24,7 +24,7 @@ import { appendEpoch, createStore, epochFile, recoverStore, type Anchor } from '
 import { honestLedgerEpoch } from '../src/ledger-run.ts';
 import { devKey } from '../src/signatures.ts';
 import { chrSupply, flxSupply, type State } from '../src/state.ts';
-import { adversaryChain, AdversaryFailure } from './adversary.ts';
+import { adversaryChain, AdversaryFailure, type Chain } from './adversary.ts';
 
 export const TARGETS = ['inputs', 'record', 'checkpoint', 'delete_inputs', 'cut_tail'] as const;
 export type Target = (typeof TARGETS)[number];
@@ -54,7 +54,13 @@ export function readStorageCommands(commands: readonly Json[]): StorageRun {
 
 export type StorageReport = { readonly genesisHash: string; readonly roots: readonly string[]; readonly recovered: boolean; readonly k: bigint | null; readonly record: EpochRecord | null };
 
-/** Runs a storage attack and every §8 assertion; throws AdversaryFailure (invariant `adversary.EA-14`). */
+/** What the storage attacker alters: a target file of an epoch, one byte (offset mod size) xor'ed. */
+export type Tamper = { readonly target: Target; readonly epoch: bigint; readonly offset: bigint; readonly xor: bigint };
+
+/** The outcome of `attackStore`: nothing recovered (a cache was repaired), or the recovery epoch k with its record and state and the new anchor. */
+export type StoreAttack = { readonly recovered: false } | { readonly recovered: true; readonly k: bigint; readonly record: EpochRecord; readonly state: State; readonly anchor: Anchor };
+
+/** Runs a storage attack on a fresh store of honest epochs, with every §8 assertion; throws AdversaryFailure (invariant `adversary.EA-14`). */
 export function runStorageAttack(r: StorageRun): StorageReport {
   const chain = adversaryChain(r.shards);
   const { ctx, genesis } = chain;
@@ -64,85 +70,96 @@ export function runStorageAttack(r: StorageRun): StorageReport {
     createStore(dir, genesis, signatures);
     const records: string[] = [];
     const roots: string[] = [];
-    const states: State[] = [chain.S0];
     let S = chain.S0;
     r.loads.forEach((load, i) => {
       const out = honestLedgerEpoch(ctx, S, load, (shard) => devKey(devLabel.shard(shard)).secretKey);
       records.push(appendEpoch(dir, out, i % 2 === 1));
       roots.push(out.record.root);
       S = out.state;
-      states.push(S);
     });
-    const anchor: Anchor = { genesis: ctx.genesisHash, records };
-    const head = BigInt(records.length);
-    const fail = (message: string, expected: unknown, actual: unknown): never => {
-      throw new AdversaryFailure('adversary.EA-14', r.epoch, message, String(expected) as Json, String(actual) as Json, roots);
-    };
-    // The attack (never the anchor).
-    const e = r.epoch > head ? head : r.epoch;
-    let expectedK: bigint | null = null;
-    const flip = (file: string) => {
-      const b = readFileSync(file);
-      const i = Number(r.offset % BigInt(b.length));
-      b[i] = b[i]! ^ Number(r.xor);
-      writeFileSync(file, b);
-    };
-    const before = new Map<string, Buffer>();
-    for (let x = 1n; x <= head; x++) for (const kind of ['inputs', 'record'] as const) before.set(epochFile(kind, x), readFileSync(join(dir, epochFile(kind, x))));
-    switch (r.target) {
-      case 'inputs':
-        flip(join(dir, epochFile('inputs', e)));
-        expectedK = e;
-        break;
-      case 'delete_inputs':
-        unlinkSync(join(dir, epochFile('inputs', e)));
-        expectedK = e;
-        break;
-      case 'cut_tail':
-        for (let x = e; x <= head; x++) for (const kind of ['inputs', 'record', 'checkpoint'] as const) rmSync(join(dir, epochFile(kind, x)), { force: true });
-        expectedK = e;
-        break;
-      case 'record':
-        flip(join(dir, epochFile('record', e)));
-        break;
-      case 'checkpoint': {
-        const c = [...Array(Number(head)).keys()].map((i) => BigInt(i + 1)).filter((x) => existsSync(join(dir, epochFile('checkpoint', x))));
-        if (c.length === 0) flip(join(dir, epochFile('record', e)));
-        else flip(join(dir, epochFile('checkpoint', c[Number(r.offset % BigInt(c.length))]!)));
-        break;
-      }
-    }
-    const out = recoverStore(dir, anchor);
-    if (expectedK === null) {
-      if (out.recovery !== null) fail('a cache altered alone caused a recovery', 'no recovery', `recovery of epoch ${out.recovery.epoch}`);
-      if (!out.events.some((x) => x.kind === 'store_repaired')) fail('the altered cache was not repaired (no store_repaired event)', 'store_repaired', out.events.map((x) => x.kind).join(','));
-      if (out.head !== head || out.anchor.records.join() !== records.join()) fail('the head or the anchor changed', head, out.head);
-      return { genesisHash: ctx.genesisHash, roots, recovered: false, k: null, record: null };
-    }
-    const rec = out.recovery;
-    if (rec === null || out.record === null) return fail('inputs were altered or lost but nothing was recovered', `recovery of epoch ${expectedK}`, 'none');
-    if (rec.epoch !== expectedK) fail('k is not the first epoch whose inputs were altered', expectedK, rec.epoch);
-    const k = rec.epoch;
-    const S1 = states[Number(k - 1n)]!;
-    const prevRoot = k === 1n ? null : roots[Number(k - 2n)]!;
-    if (prevRoot !== null && out.record.prev_root !== prevRoot) fail('the state before k is not the one committed at k − 1', prevRoot, out.record.prev_root);
-    for (let x = 1n; x < k; x++) {
-      for (const kind of ['inputs', 'record'] as const) {
-        const f = epochFile(kind, x);
-        if (!readFileSync(join(dir, f)).equals(before.get(f)!)) fail(`${f} (before k) changed`, 'unchanged', 'changed');
-      }
-    }
-    if (out.anchor.records.slice(0, Number(k - 1n)).join() !== records.slice(0, Number(k - 1n)).join()) fail('an anchor entry before k changed', 'unchanged', 'changed');
-    if (out.anchor.records.length !== Number(k) || out.anchor.records.at(-1) !== recordHash(out.record)) fail('the anchor does not end with the recovery record', recordHash(out.record), out.anchor.records.at(-1));
-    const inc = out.record.incidents.map((i) => `${i.code}|${i.ea}|${i.shard}`);
-    if (out.record.outcome !== 'abort' || inc.join() !== 'CIR-511|EA-14|null') fail('the recovery epoch is not an abort with one (CIR-511, EA-14, null)', 'abort CIR-511|EA-14|null', `${out.record.outcome} ${inc.join()}`);
-    if (out.state.mode !== 'safe') fail('the recovery did not enter safe mode', 'safe', out.state.mode);
-    if (chrSupply(out.state) !== chain.chr || flxSupply(out.state) !== chain.flx) fail('a supply changed', `${chain.chr}/${chain.flx}`, `${chrSupply(out.state)}/${flxSupply(out.state)}`);
-    void S1; // the §9 catalog ran on the recovery epoch inside recoveryEpoch (a breach is LedgerFatal), and runs again on the reopening below
-    const again = recoverStore(dir, out.anchor);
-    if (again.recovery !== null || again.fault !== null || again.events.length > 0) fail('a second opening still finds work', 'nothing', `${again.fault?.file ?? ''} ${again.events.map((x) => x.kind).join(',')}`);
-    return { genesisHash: ctx.genesisHash, roots, recovered: true, k, record: out.record };
+    const a = attackStore(chain, dir, { genesis: ctx.genesisHash, records }, roots, r);
+    return { genesisHash: ctx.genesisHash, roots, recovered: a.recovered, k: a.recovered ? a.k : null, record: a.recovered ? a.record : null };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Alters a store whose anchor is `anchor` (`roots` = the committed roots by epoch) as `t` says,
+ * recovers it with the anchor, and asserts §8: a cache altered alone is only repaired; otherwise
+ * k is the first epoch whose inputs were altered or lost, the state before k is the one committed
+ * at k − 1, no epoch before k changed (files and anchor entries), the recovery epoch is an abort
+ * with exactly `(CIR-511, EA-14, null)` into safe mode, the anchor ends with its hash, CHR and FLX
+ * supplies are the genesis supplies, and a second opening finds nothing to do.
+ */
+export function attackStore(chain: Chain, dir: string, anchor: Anchor, roots: readonly string[], t: Tamper): StoreAttack {
+  const records = anchor.records;
+  const r = t;
+  const head = BigInt(records.length);
+  const fail = (message: string, expected: unknown, actual: unknown): never => {
+    throw new AdversaryFailure('adversary.EA-14', r.epoch, message, String(expected) as Json, String(actual) as Json, [...roots]);
+  };
+  // The attack (never the anchor).
+  const e = r.epoch > head ? head : r.epoch;
+  let expectedK: bigint | null = null;
+  const flip = (file: string) => {
+    const b = readFileSync(file);
+    const i = Number(r.offset % BigInt(b.length));
+    b[i] = b[i]! ^ Number(r.xor);
+    writeFileSync(file, b);
+  };
+  const before = new Map<string, Buffer>();
+  for (let x = 1n; x <= head; x++) for (const kind of ['inputs', 'record'] as const) before.set(epochFile(kind, x), readFileSync(join(dir, epochFile(kind, x))));
+  switch (r.target) {
+    case 'inputs':
+      flip(join(dir, epochFile('inputs', e)));
+      expectedK = e;
+      break;
+    case 'delete_inputs':
+      unlinkSync(join(dir, epochFile('inputs', e)));
+      expectedK = e;
+      break;
+    case 'cut_tail':
+      for (let x = e; x <= head; x++) for (const kind of ['inputs', 'record', 'checkpoint'] as const) rmSync(join(dir, epochFile(kind, x)), { force: true });
+      expectedK = e;
+      break;
+    case 'record':
+      flip(join(dir, epochFile('record', e)));
+      break;
+    case 'checkpoint': {
+      const c = [...Array(Number(head)).keys()].map((i) => BigInt(i + 1)).filter((x) => existsSync(join(dir, epochFile('checkpoint', x))));
+      if (c.length === 0) flip(join(dir, epochFile('record', e)));
+      else flip(join(dir, epochFile('checkpoint', c[Number(r.offset % BigInt(c.length))]!)));
+      break;
+    }
+  }
+  const out = recoverStore(dir, anchor);
+  if (expectedK === null) {
+    if (out.recovery !== null) fail('a cache altered alone caused a recovery', 'no recovery', `recovery of epoch ${out.recovery.epoch}`);
+    if (!out.events.some((x) => x.kind === 'store_repaired')) fail('the altered cache was not repaired (no store_repaired event)', 'store_repaired', out.events.map((x) => x.kind).join(','));
+    if (out.head !== head || out.anchor.records.join() !== records.join()) fail('the head or the anchor changed', head, out.head);
+    return { recovered: false };
+  }
+  const rec = out.recovery;
+  if (rec === null || out.record === null) return fail('inputs were altered or lost but nothing was recovered', `recovery of epoch ${expectedK}`, 'none');
+  if (rec.epoch !== expectedK) fail('k is not the first epoch whose inputs were altered', expectedK, rec.epoch);
+  const k = rec.epoch;
+  const prevRoot = k === 1n ? null : roots[Number(k - 2n)]!;
+  if (prevRoot !== null && out.record.prev_root !== prevRoot) fail('the state before k is not the one committed at k − 1', prevRoot, out.record.prev_root);
+  for (let x = 1n; x < k; x++) {
+    for (const kind of ['inputs', 'record'] as const) {
+      const f = epochFile(kind, x);
+      if (!readFileSync(join(dir, f)).equals(before.get(f)!)) fail(`${f} (before k) changed`, 'unchanged', 'changed');
+    }
+  }
+  if (out.anchor.records.slice(0, Number(k - 1n)).join() !== records.slice(0, Number(k - 1n)).join()) fail('an anchor entry before k changed', 'unchanged', 'changed');
+  if (out.anchor.records.length !== Number(k) || out.anchor.records.at(-1) !== recordHash(out.record)) fail('the anchor does not end with the recovery record', recordHash(out.record), out.anchor.records.at(-1));
+  const inc = out.record.incidents.map((i) => `${i.code}|${i.ea}|${i.shard}`);
+  if (out.record.outcome !== 'abort' || inc.join() !== 'CIR-511|EA-14|null') fail('the recovery epoch is not an abort with one (CIR-511, EA-14, null)', 'abort CIR-511|EA-14|null', `${out.record.outcome} ${inc.join()}`);
+  if (out.state.mode !== 'safe') fail('the recovery did not enter safe mode', 'safe', out.state.mode);
+  if (chrSupply(out.state) !== chain.chr || flxSupply(out.state) !== chain.flx) fail('a supply changed', `${chain.chr}/${chain.flx}`, `${chrSupply(out.state)}/${flxSupply(out.state)}`);
+  // (The §9 catalog ran on the recovery epoch inside recoveryEpoch — a breach is LedgerFatal — and runs again on the reopening below.)
+  const again = recoverStore(dir, out.anchor);
+  if (again.recovery !== null || again.fault !== null || again.events.length > 0) fail('a second opening still finds work', 'nothing', `${again.fault?.file ?? ''} ${again.events.map((x) => x.kind).join(',')}`);
+  return { recovered: true, k, record: out.record, state: out.state, anchor: out.anchor };
 }

@@ -39,6 +39,10 @@ describe('ledger properties', () => {
           executeRun(run, ({ chain, S, prevRecord, e }) => {
             const broken = checkLedgerEpoch(chain.ctx, S, e.out.record, e.out.state, e.out.inputs, prevRecord).filter((v) => v.id === id);
             expect(broken, `${id} at epoch ${e.out.record.epoch}`).toEqual([]);
+            // Step 14 runs the same check and would turn a breach into an abort: the candidate itself
+            // must never have broken it (no step-14 incident names it).
+            const step14 = e.out.record.incidents.filter((i) => i.code === 'CIR-511' && (i.evidence as { cause?: string }).cause === 'invariant');
+            expect(step14.flatMap((i) => (i.evidence as unknown as { invariants: string[] }).invariants).filter((x) => x === id), `step 14 caught ${id} at epoch ${e.out.record.epoch}`).toEqual([]);
           });
         }),
         { numRuns },

@@ -7,7 +7,7 @@ import type { Command } from 'commander';
 import { basename, dirname, join, relative } from 'node:path';
 import { canonicalString, type Encodable, type Json } from '../canonical.ts';
 import { QfsError } from '../errors.ts';
-import { counterexampleHash, loadCounterexample } from '../io/counterexamples.ts';
+import { counterexampleHash, loadCounterexample, type Counterexample } from '../io/counterexamples.ts';
 import { writeFileAtomic } from '../io/files.ts';
 import { ADVERSARY_PROPERTIES, checkAdversaryProperty, replayCounterexample, type CheckResult } from '../../models/adversary-check.ts';
 import { readRunCommands } from '../../models/adversary.ts';
@@ -161,12 +161,12 @@ test was written), 1 the replay differs from the stored case (it passes now, or 
 }
 
 /** A plain vitest test that replays the counterexample from its inlined JSON. */
-function regressionTest(c: Parameters<typeof canonicalString>[0] & { readonly invariant: string; readonly property: string }, planted: boolean, out: string): string {
+function regressionTest(c: Counterexample, planted: boolean, out: string): string {
   const rel = (p: string) => {
     const r = relative(dirname(out), p).split('\\').join('/');
     return r.startsWith('.') ? r : `./${r}`;
   };
-  const text = canonicalString(c);
+  const text = canonicalString(c as unknown as Encodable);
   return `// Regression test exported by \`qfs replay --export-test\` from a ${c.property} counterexample (SPEC §12).
 import { expect, test } from 'vitest';
 import { parseCanonical } from '${rel('src/canonical.ts')}';
