@@ -12,12 +12,12 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { canonicalString, type Encodable } from '../src/canonical.ts';
-import { LIMIT, SCALE } from '../src/certified-math.ts';
-import { defaultGenesis } from '../src/default-genesis.ts';
-import { recordHash } from '../src/epoch-record.ts';
-import { epochContext, runHonestEpoch, type EpochContext, type EpochInputs } from '../src/epoch.ts';
-import type { Genesis } from '../src/genesis.ts';
+import { canonicalString, type Encodable } from '../src/math/canonical.ts';
+import { LIMIT, SCALE } from '../src/math/certified-math.ts';
+import { defaultGenesis } from '../src/genesis/default-genesis.ts';
+import { recordHash } from '../src/epoch/epoch-record.ts';
+import { epochContext, runHonestEpoch, type EpochContext, type EpochInputs } from '../src/epoch/epoch.ts';
+import type { Genesis } from '../src/genesis/genesis.ts';
 import {
   applyActions,
   canonicalActionOrder,
@@ -27,13 +27,13 @@ import {
   resonance,
   runEconomy,
   type Action,
-} from '../src/harmonic-economics.ts';
-import { sha256, taggedHashHex, toHex } from '../src/hashing.ts';
-import { holoRewards } from '../src/holo-reward.ts';
-import { applyOracle, decideOracle, type StoredSnapshot } from '../src/oracle.ts';
-import { openingField, shardCoherences, triangles } from '../src/psi-field.ts';
-import { atrSupply, chrSupply, flxSupply, initialState, psySupply, resSupply, stateRoot, type State } from '../src/state.ts';
-import { distributeTreasury, rewardsRecord } from '../src/treasury-distribution.ts';
+} from '../src/economics/harmonic-economics.ts';
+import { sha256, taggedHashHex, toHex } from '../src/math/hashing.ts';
+import { holoRewards } from '../src/economics/holo-reward.ts';
+import { applyOracle, decideOracle, type StoredSnapshot } from '../src/epoch/oracle.ts';
+import { openingField, shardCoherences, triangles } from '../src/field/psi-field.ts';
+import { atrSupply, chrSupply, flxSupply, initialState, psySupply, resSupply, stateRoot, type State } from '../src/economics/state.ts';
+import { distributeTreasury, rewardsRecord } from '../src/economics/treasury-distribution.ts';
 import { syntheticGenesis, syntheticInputs, type SyntheticLoad } from './synthetic.ts';
 
 const { values } = parseArgs({

@@ -2,7 +2,7 @@
  * `npm run bench [-- --json] [-- --sizes 1000,10000,100000] [-- --epochs N] [-- --actions N]
  *  [-- --oracle-nodes N] [-- --no-stages] [-- --v8="--max-semi-space-size=64 --single-threaded-gc"]`
  *
- * The real honest epoch, `runHonestEpoch` (src/epoch.ts), on synthetic economies
+ * The real honest epoch, `runHonestEpoch` (src/epoch/epoch.ts), on synthetic economies
  * (bench/synthetic.ts) at 1k, 10k and 100k nodes, each epoch with `--actions` submitted actions
  * (default 300, about 1 in 16 invalid and refused by the honest agents) and one signed oracle
  * snapshot moving `--oracle-nodes` dissonances (default 300). The inputs are made (and signed)
@@ -23,17 +23,17 @@
  */
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
-import { median as medianBigint } from '../src/certified-math.ts';
-import { recordHash, type EpochRecord } from '../src/epoch-record.ts';
-import { activeShards, epochContext, inputsHash, runHonestEpoch, type EpochInputs, type StoredInputs } from '../src/epoch.ts';
-import { runEconomy } from '../src/harmonic-economics.ts';
-import { chooseActions, honestProposal } from '../src/honest-agent.ts';
-import { applyOracle, decideOracle, storedSnapshots } from '../src/oracle.ts';
-import { openingField } from '../src/psi-field.ts';
-import { stakeCoherence, type ActionBasis } from '../src/action-rules.ts';
-import { initialState, stateRoot, type State } from '../src/state.ts';
-import { checkValidator } from '../src/validator.ts';
-import type { Json } from '../src/canonical.ts';
+import { median as medianBigint } from '../src/math/certified-math.ts';
+import { recordHash, type EpochRecord } from '../src/epoch/epoch-record.ts';
+import { activeShards, epochContext, inputsHash, runHonestEpoch, type EpochInputs, type StoredInputs } from '../src/epoch/epoch.ts';
+import { runEconomy } from '../src/economics/harmonic-economics.ts';
+import { chooseActions, honestProposal } from '../src/economics/honest-agent.ts';
+import { applyOracle, decideOracle, storedSnapshots } from '../src/epoch/oracle.ts';
+import { openingField } from '../src/field/psi-field.ts';
+import { stakeCoherence, type ActionBasis } from '../src/economics/action-rules.ts';
+import { initialState, stateRoot, type State } from '../src/economics/state.ts';
+import { checkValidator } from '../src/epoch/validator.ts';
+import type { Json } from '../src/math/canonical.ts';
 import { syntheticGenesis, syntheticInputs } from './synthetic.ts';
 
 const { values } = parseArgs({
@@ -88,7 +88,7 @@ const lastCpu = (): number => cpuLog[cpuLog.length - 1]!;
 const STAGES = ['prev_root', 'oracle', 'opening_field', 'agents', 'steps_4_10', 'record', 'state_root', 'record_hash'] as const;
 type Stage = (typeof STAGES)[number];
 
-/** The stages of `runHonestEpoch` (src/epoch.ts, normal mode), one by one, timed. */
+/** The stages of `runHonestEpoch` (src/epoch/epoch.ts, normal mode), one by one, timed. */
 function stages(ctx: ReturnType<typeof epochContext>, S: State, inputs: EpochInputs): Record<Stage, number> {
   const topo = ctx.topology;
   const t = S.epoch + 1n;

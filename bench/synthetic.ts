@@ -5,16 +5,16 @@
  * bounds allow for n nodes, 64 shards in 2 groups (fewer for small n). Deterministic
  * (a linear congruential stream from a fixed seed): the same n gives the same genesis.
  */
-import type { Json } from '../src/canonical.ts';
-import { SCALE } from '../src/certified-math.ts';
-import { DEFAULT_CONSTANTS, devLabel } from '../src/default-genesis.ts';
-import type { EpochContext, EpochInputs } from '../src/epoch.ts';
-import { GENESIS_VERSION, type Genesis, type GenesisNode } from '../src/genesis.ts';
-import { toHex } from '../src/hashing.ts';
-import { signSnapshot, type SignedSnapshot } from '../src/oracle.ts';
-import { openingField } from '../src/psi-field.ts';
-import { devKey } from '../src/signatures.ts';
-import type { State } from '../src/state.ts';
+import type { Json } from '../src/math/canonical.ts';
+import { SCALE } from '../src/math/certified-math.ts';
+import { DEFAULT_CONSTANTS, devLabel } from '../src/genesis/default-genesis.ts';
+import type { EpochContext, EpochInputs } from '../src/epoch/epoch.ts';
+import { GENESIS_VERSION, type Genesis, type GenesisNode } from '../src/genesis/genesis.ts';
+import { toHex } from '../src/math/hashing.ts';
+import { signSnapshot, type SignedSnapshot } from '../src/epoch/oracle.ts';
+import { openingField } from '../src/field/psi-field.ts';
+import { devKey } from '../src/math/signatures.ts';
+import type { State } from '../src/economics/state.ts';
 
 function lcg(seed: number): (n: number) => number {
   let x = BigInt(seed);

@@ -7,7 +7,7 @@
  * (EA-14, the storage attacker, is the store suite's property: models/storage-attack.ts.)
  */
 import fc from 'fast-check';
-import type { Json } from '../src/canonical.ts';
+import type { Json } from '../src/math/canonical.ts';
 import { saveCounterexample, type Counterexample } from '../src/io/counterexamples.ts';
 import { AdversaryFailure, adversaryChain, EAS, EXPECTED_RESPONSE, readRunCommands, runAdversary, runCommands, type AdversaryRun, type Ea, type Mutant, type PauseShift, type RunReport, fractionPercent, fractionText, maxShift, SHIFT_TOKENS } from './adversary.ts';
 import { runArbitrary } from './adversary-arbitraries.ts';

@@ -19,26 +19,26 @@
  * and over the whole run `adversary.liveness`: at most `2·f·BLACKLIST_AFTER` aborted epochs and
  * `f·BLACKLIST_AFTER` safe-mode entries (no reinstatements are generated, so r = 0).
  */
-import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/canonical.ts';
-import { closeWindow1, closeWindow2, closeWindow3, checkLedgerEpoch, checkRecordReplay, quorumNeeded, type LedgerEpoch, type LedgerWindows, type Publication1, type Publication2, type Stage1 } from '../src/coherence-ledger.ts';
-import { actionDigest, compareActions, stakeCoherence, readAction } from '../src/action-rules.ts';
-import { defaultGenesis, devLabel } from '../src/default-genesis.ts';
-import { epochContext, runHonestEpoch, type EpochContext } from '../src/epoch.ts';
-import type { EpochRecord, Incident } from '../src/epoch-record.ts';
-import { signGovernance, type GovernanceRecord } from '../src/founders.ts';
-import type { Genesis } from '../src/genesis.ts';
-import { actingNode, type Action } from '../src/harmonic-economics.ts';
-import { honestReports, type ProposalBody } from '../src/honest-agent.ts';
-import { oracleIncident, signSnapshot, snapshotDigest, type SignedSnapshot } from '../src/oracle.ts';
-import { ownedEdges, signProposal, toJson, type SignedCopy } from '../src/proposal.ts';
-import { scenarioInputs } from '../src/scenario.ts';
-import { HonestShardAgent } from '../src/shard-agent.ts';
-import { devKey } from '../src/signatures.ts';
-import { atrSupply, chrSupply, flxSupply, initialState, psySupply, resSupply, stateRoot, type State } from '../src/state.ts';
-import type { GovernanceCopy } from '../src/system-recovery.ts';
-import { signVote, type VoteBody } from '../src/vote.ts';
-import { exactMulDiv } from '../src/exact-math.ts';
-import { SCALE } from '../src/certified-math.ts';
+import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/math/canonical.ts';
+import { closeWindow1, closeWindow2, closeWindow3, checkLedgerEpoch, checkRecordReplay, quorumNeeded, type LedgerEpoch, type LedgerWindows, type Publication1, type Publication2, type Stage1 } from '../src/coherence/coherence-ledger.ts';
+import { actionDigest, compareActions, stakeCoherence, readAction } from '../src/economics/action-rules.ts';
+import { defaultGenesis, devLabel } from '../src/genesis/default-genesis.ts';
+import { epochContext, runHonestEpoch, type EpochContext } from '../src/epoch/epoch.ts';
+import type { EpochRecord, Incident } from '../src/epoch/epoch-record.ts';
+import { signGovernance, type GovernanceRecord } from '../src/genesis/founders.ts';
+import type { Genesis } from '../src/genesis/genesis.ts';
+import { actingNode, type Action } from '../src/economics/harmonic-economics.ts';
+import { honestReports, type ProposalBody } from '../src/economics/honest-agent.ts';
+import { oracleIncident, signSnapshot, snapshotDigest, type SignedSnapshot } from '../src/epoch/oracle.ts';
+import { ownedEdges, signProposal, toJson, type SignedCopy } from '../src/ledger/proposal.ts';
+import { scenarioInputs } from '../src/runs/scenario.ts';
+import { HonestShardAgent } from '../src/coherence/shard-agent.ts';
+import { devKey } from '../src/math/signatures.ts';
+import { atrSupply, chrSupply, flxSupply, initialState, psySupply, resSupply, stateRoot, type State } from '../src/economics/state.ts';
+import type { GovernanceCopy } from '../src/ledger/system-recovery.ts';
+import { signVote, type VoteBody } from '../src/ledger/vote.ts';
+import { exactMulDiv } from '../src/math/exact-math.ts';
+import { SCALE } from '../src/math/certified-math.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Strategies as data

@@ -36,14 +36,14 @@
  * command does it.
  */
 import fc from 'fast-check';
-import { canonicalString, type Encodable, type Json } from '../src/canonical.ts';
-import { LIMIT, SCALE } from '../src/certified-math.ts';
-import type { EpochRecord } from '../src/epoch-record.ts';
-import { replayHonestEpoch, runHonestEpoch, type EpochContext, type EpochInputs, type HonestEpoch, type StoredInputs } from '../src/epoch.ts';
-import type { Genesis } from '../src/genesis.ts';
-import { checkStep } from '../src/invariants.ts';
-import type { SignedSnapshot } from '../src/oracle.ts';
-import { initialState, stateRoot, type State } from '../src/state.ts';
+import { canonicalString, type Encodable, type Json } from '../src/math/canonical.ts';
+import { LIMIT, SCALE } from '../src/math/certified-math.ts';
+import type { EpochRecord } from '../src/epoch/epoch-record.ts';
+import { replayHonestEpoch, runHonestEpoch, type EpochContext, type EpochInputs, type HonestEpoch, type StoredInputs } from '../src/epoch/epoch.ts';
+import type { Genesis } from '../src/genesis/genesis.ts';
+import { checkStep } from '../src/invariants/invariants.ts';
+import type { SignedSnapshot } from '../src/epoch/oracle.ts';
+import { initialState, stateRoot, type State } from '../src/economics/state.ts';
 import { asJson, economyContext, economyFacts, signedSnapshot } from './economy.ts';
 import {
   chainShape,

@@ -14,18 +14,18 @@
  *
  * Keys are development keys (P4): the oracle key is the real `oracle` dev key, so snapshots carry
  * real ML-DSA-87 signatures. Signing (~10–19 ms) and verification (~4–6 ms) are cached by
- * src/signatures.ts, so a snapshot signed twice, or verified by the re-executions of one epoch,
+ * src/math/signatures.ts, so a snapshot signed twice, or verified by the re-executions of one epoch,
  * costs once.
  */
 import fc from 'fast-check';
-import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/canonical.ts';
-import { SCALE } from '../src/certified-math.ts';
-import { CHR_SUPPLY_MAX, FLX_ATR_SUPPLY_MAX, PSY_SUPPLY_MAX, RES_SUPPLY_MAX, type Constants } from '../src/constants.ts';
-import { devLabel } from '../src/default-genesis.ts';
-import { epochContext, type EpochContext } from '../src/epoch.ts';
-import { validateGenesis, type Genesis, type GenesisNode } from '../src/genesis.ts';
-import { signSnapshot, type SignedSnapshot } from '../src/oracle.ts';
-import { devKey, type KeyPair } from '../src/signatures.ts';
+import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/math/canonical.ts';
+import { SCALE } from '../src/math/certified-math.ts';
+import { CHR_SUPPLY_MAX, FLX_ATR_SUPPLY_MAX, PSY_SUPPLY_MAX, RES_SUPPLY_MAX, type Constants } from '../src/genesis/constants.ts';
+import { devLabel } from '../src/genesis/default-genesis.ts';
+import { epochContext, type EpochContext } from '../src/epoch/epoch.ts';
+import { validateGenesis, type Genesis, type GenesisNode } from '../src/genesis/genesis.ts';
+import { signSnapshot, type SignedSnapshot } from '../src/epoch/oracle.ts';
+import { devKey, type KeyPair } from '../src/math/signatures.ts';
 import { devGenesis, validConstants } from './genesis.ts';
 
 const S = SCALE;

@@ -4,12 +4,12 @@
  * inside its bounds); keys are development keys from a small pool, so generation stays cheap.
  */
 import fc from 'fast-check';
-import { SCALE } from '../src/certified-math.ts';
-import type { Constants } from '../src/constants.ts';
-import { devLabel } from '../src/default-genesis.ts';
-import { GENESIS_VERSION, type Genesis, type GenesisNode } from '../src/genesis.ts';
-import { toHex } from '../src/hashing.ts';
-import { devKey } from '../src/signatures.ts';
+import { SCALE } from '../src/math/certified-math.ts';
+import type { Constants } from '../src/genesis/constants.ts';
+import { devLabel } from '../src/genesis/default-genesis.ts';
+import { GENESIS_VERSION, type Genesis, type GenesisNode } from '../src/genesis/genesis.ts';
+import { toHex } from '../src/math/hashing.ts';
+import { devKey } from '../src/math/signatures.ts';
 
 export const MAX_SHARDS = 6;
 export const MAX_FOUNDERS = 5;

@@ -8,12 +8,12 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/canonical.ts';
-import { recordHash } from '../src/epoch-record.ts';
-import { runHonestEpoch, type EpochContext } from '../src/epoch.ts';
-import type { Runtimes } from '../src/evidence-package.ts';
-import { scenarioInputs } from '../src/scenario.ts';
-import { initialState } from '../src/state.ts';
+import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/math/canonical.ts';
+import { recordHash } from '../src/epoch/epoch-record.ts';
+import { runHonestEpoch, type EpochContext } from '../src/epoch/epoch.ts';
+import type { Runtimes } from '../src/evidence/evidence-package.ts';
+import { scenarioInputs } from '../src/runs/scenario.ts';
+import { initialState } from '../src/economics/state.ts';
 import { batchLine, type Scenario, type ScenarioRoots } from './scenario-batch.ts';
 
 export const CONFORMANCE_EPOCHS = 8;

@@ -16,13 +16,13 @@
  *   { start_root, epochs: [{ root, record_hash }], error }
  */
 import fc from 'fast-check';
-import type { Json } from '../src/canonical.ts';
-import { recordHash } from '../src/epoch-record.ts';
-import { epochContext, replayHonestEpoch, runHonestEpoch, type StoredInputs } from '../src/epoch.ts';
-import type { Genesis } from '../src/genesis.ts';
-import type { StoredSnapshot } from '../src/oracle.ts';
-import { readProposal } from '../src/proposal.ts';
-import { initialState, stateRoot, type State } from '../src/state.ts';
+import type { Json } from '../src/math/canonical.ts';
+import { recordHash } from '../src/epoch/epoch-record.ts';
+import { epochContext, replayHonestEpoch, runHonestEpoch, type StoredInputs } from '../src/epoch/epoch.ts';
+import type { Genesis } from '../src/genesis/genesis.ts';
+import type { StoredSnapshot } from '../src/epoch/oracle.ts';
+import { readProposal } from '../src/ledger/proposal.ts';
+import { initialState, stateRoot, type State } from '../src/economics/state.ts';
 import {
   advanceData,
   duplicateData,

@@ -11,11 +11,11 @@
  * every epoch, and the model takes the balances of each committed state from the real run.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
-import type { Json } from '../src/canonical.ts';
-import { LIMIT, SCALE } from '../src/certified-math.ts';
-import type { Constants } from '../src/constants.ts';
-import type { Genesis } from '../src/genesis.ts';
-import type { State } from '../src/state.ts';
+import type { Json } from '../src/math/canonical.ts';
+import { LIMIT, SCALE } from '../src/math/certified-math.ts';
+import type { Constants } from '../src/genesis/constants.ts';
+import type { Genesis } from '../src/genesis/genesis.ts';
+import type { State } from '../src/economics/state.ts';
 
 const ID_LIMIT = 2n ** 63n;
 const INTEGER = /^(0|-?[1-9][0-9]*)$/;

@@ -12,10 +12,10 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import type { Json } from '../src/canonical.ts';
-import { runHonestEpoch, replayHonestEpoch, type EpochContext } from '../src/epoch.ts';
-import { stateRoot, type Move, type State } from '../src/state.ts';
-import { distributeTreasury } from '../src/treasury-distribution.ts';
+import type { Json } from '../src/math/canonical.ts';
+import { runHonestEpoch, replayHonestEpoch, type EpochContext } from '../src/epoch/epoch.ts';
+import { stateRoot, type Move, type State } from '../src/economics/state.ts';
+import { distributeTreasury } from '../src/economics/treasury-distribution.ts';
 import {
   commandsFromData,
   economyCommands,
@@ -27,7 +27,7 @@ import {
   type EpochOutput,
 } from '../models/commands.ts';
 import { economyGenesis, genesisFromData, genesisToData } from '../models/economy.ts';
-import type { Genesis } from '../src/genesis.ts';
+import type { Genesis } from '../src/genesis/genesis.ts';
 
 type Mutable<T> = T extends bigint | string | number | boolean | null | undefined ? T : { -readonly [K in keyof T]: Mutable<T[K]> };
 

@@ -2,9 +2,9 @@
 import { fc, test } from '@fast-check/vitest';
 import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { describe, expect } from 'vitest';
-import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/canonical.ts';
-import { QfsError } from '../src/errors.ts';
-import { sha256, taggedHash, TAGS, toHex } from '../src/hashing.ts';
+import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/math/canonical.ts';
+import { QfsError } from '../src/core/errors.ts';
+import { sha256, taggedHash, TAGS, toHex } from '../src/math/hashing.ts';
 
 const key = fc.stringMatching(/^[a-z0-9_]{1,6}$/);
 const text = fc.string({ unit: 'grapheme', maxLength: 12 });

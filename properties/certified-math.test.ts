@@ -1,7 +1,7 @@
 /** SPEC §1 CertifiedMath: exact floors, the range, and every violation raises E_MATH with its reason. */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { checkSigned, checkUnsigned, floorDiv, LIMIT, MathViolation, median, mulDiv } from '../src/certified-math.ts';
+import { checkSigned, checkUnsigned, floorDiv, LIMIT, MathViolation, median, mulDiv } from '../src/math/certified-math.ts';
 
 const EDGE = [0n, 1n, 2n, LIMIT - 2n, LIMIT - 1n, 2n ** 64n - 1n, 2n ** 64n, 2n ** 126n, 10n ** 18n];
 /** Unsigned in range, biased towards the 2^127 edges. */

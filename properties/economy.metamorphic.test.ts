@@ -18,14 +18,14 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { canonicalString, type Encodable, type Json } from '../src/canonical.ts';
-import { SCALE } from '../src/certified-math.ts';
-import { replayHonestEpoch, runHonestEpoch, type EpochContext, type EpochInputs } from '../src/epoch.ts';
-import type { Genesis } from '../src/genesis.ts';
-import { checkStep } from '../src/invariants.ts';
-import type { SignedSnapshot } from '../src/oracle.ts';
-import { initialState, stateRoot, type State } from '../src/state.ts';
-import { validatorDigest } from '../src/validator.ts';
+import { canonicalString, type Encodable, type Json } from '../src/math/canonical.ts';
+import { SCALE } from '../src/math/certified-math.ts';
+import { replayHonestEpoch, runHonestEpoch, type EpochContext, type EpochInputs } from '../src/epoch/epoch.ts';
+import type { Genesis } from '../src/genesis/genesis.ts';
+import { checkStep } from '../src/invariants/invariants.ts';
+import type { SignedSnapshot } from '../src/epoch/oracle.ts';
+import { initialState, stateRoot, type State } from '../src/economics/state.ts';
+import { validatorDigest } from '../src/epoch/validator.ts';
 import {
   advanceData,
   commandsFromData,

@@ -15,7 +15,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { validateGenesis } from '../src/genesis.ts';
+import { validateGenesis } from '../src/genesis/genesis.ts';
 import { economyCommands, economySetup, EconomyStats, finishRun, type EconomyModel, type EconomyReal } from '../models/commands.ts';
 import { economyFacts, economyGenesis, genesisToData } from '../models/economy.ts';
 

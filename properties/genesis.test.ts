@@ -1,13 +1,13 @@
 /** SPEC §3: the genesis checks, the genesis hash, and certification by M of N founders. */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import { canonicalString, type Json } from '../src/canonical.ts';
-import { LIMIT, SCALE } from '../src/certified-math.ts';
-import { defaultGenesis, devLabel } from '../src/default-genesis.ts';
-import { certify, signGenesis, type FounderSignature } from '../src/founders.ts';
-import { genesisHash, validateGenesis, type Genesis } from '../src/genesis.ts';
-import { taggedHashHex } from '../src/hashing.ts';
-import { devKey } from '../src/signatures.ts';
+import { canonicalString, type Json } from '../src/math/canonical.ts';
+import { LIMIT, SCALE } from '../src/math/certified-math.ts';
+import { defaultGenesis, devLabel } from '../src/genesis/default-genesis.ts';
+import { certify, signGenesis, type FounderSignature } from '../src/genesis/founders.ts';
+import { genesisHash, validateGenesis, type Genesis } from '../src/genesis/genesis.ts';
+import { taggedHashHex } from '../src/math/hashing.ts';
+import { devKey } from '../src/math/signatures.ts';
 import { validGenesis } from '../models/genesis.ts';
 
 const docOf = (g: Genesis): Json => JSON.parse(canonicalString(g as never)) as Json;

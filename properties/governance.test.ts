@@ -1,12 +1,12 @@
 /** SPEC §3 multi-sig governance records: M of N distinct valid founders, bound to chain and epoch. */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
-import type { Json } from '../src/canonical.ts';
-import { defaultGenesis, devLabel } from '../src/default-genesis.ts';
-import { signGovernance, verifyGovernance, type GovernanceContext, type GovernanceRecord } from '../src/founders.ts';
-import { genesisHash } from '../src/genesis.ts';
-import { toHex } from '../src/hashing.ts';
-import { devKey } from '../src/signatures.ts';
+import type { Json } from '../src/math/canonical.ts';
+import { defaultGenesis, devLabel } from '../src/genesis/default-genesis.ts';
+import { signGovernance, verifyGovernance, type GovernanceContext, type GovernanceRecord } from '../src/genesis/founders.ts';
+import { genesisHash } from '../src/genesis/genesis.ts';
+import { toHex } from '../src/math/hashing.ts';
+import { devKey } from '../src/math/signatures.ts';
 
 const g = defaultGenesis();
 const G = genesisHash(g);

@@ -15,14 +15,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { canonicalString, parseCanonical, type Encodable } from '../src/canonical.ts';
-import { checkLedgerEpoch, checkRecordReplay, ledgerEpoch, quorumNeeded, type LedgerWindows } from '../src/coherence-ledger.ts';
-import { devLabel } from '../src/default-genesis.ts';
-import { ledgerInputsBytes, ledgerInputsHash, readLedgerInputs } from '../src/ledger-inputs.ts';
-import { scenarioInputs } from '../src/scenario.ts';
-import { HonestShardAgent, runLedgerEpoch, withholdingAgent, type ShardAgent } from '../src/shard-agent.ts';
-import { devKey } from '../src/signatures.ts';
-import type { State } from '../src/state.ts';
+import { canonicalString, parseCanonical, type Encodable } from '../src/math/canonical.ts';
+import { checkLedgerEpoch, checkRecordReplay, ledgerEpoch, quorumNeeded, type LedgerWindows } from '../src/coherence/coherence-ledger.ts';
+import { devLabel } from '../src/genesis/default-genesis.ts';
+import { ledgerInputsBytes, ledgerInputsHash, readLedgerInputs } from '../src/ledger/ledger-inputs.ts';
+import { scenarioInputs } from '../src/runs/scenario.ts';
+import { HonestShardAgent, runLedgerEpoch, withholdingAgent, type ShardAgent } from '../src/coherence/shard-agent.ts';
+import { devKey } from '../src/math/signatures.ts';
+import type { State } from '../src/economics/state.ts';
 import { adversaryChain, executeRun } from '../models/adversary.ts';
 import { runArbitrary } from '../models/adversary-arbitraries.ts';
 
@@ -102,7 +102,7 @@ describe('ledger properties', () => {
   }, 300_000);
 
   /** Honest agents of a chain with `withhold` of them proposing but never voting. */
-  function agentsWithholding(n: bigint, withhold: readonly bigint[], submitted: ReadonlyMap<bigint, readonly import('../src/canonical.ts').Json[]>): ShardAgent[] {
+  function agentsWithholding(n: bigint, withhold: readonly bigint[], submitted: ReadonlyMap<bigint, readonly import('../src/math/canonical.ts').Json[]>): ShardAgent[] {
     const chain = adversaryChain(n);
     return chain.genesis.shards.map((s) => {
       const honest = new HonestShardAgent(s.id, devKey(devLabel.shard(s.id)).secretKey, () => submitted.get(s.id) ?? []);

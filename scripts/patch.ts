@@ -3,7 +3,7 @@
  * document: `set` (path to a value), `delete` (a key or list element), `copy` (from one path to another).
  * Paths are lists of object keys and list indices.
  */
-import type { Json } from '../src/canonical.ts';
+import type { Json } from '../src/math/canonical.ts';
 
 export type Path = (string | number)[];
 export type Patch = ({ op: 'set'; path: Path; value: Json } | { op: 'delete'; path: Path } | { op: 'copy'; from: Path; path: Path })[];

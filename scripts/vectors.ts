@@ -3,29 +3,29 @@
  * them to conformance/vectors/; a test fails when the committed files differ from what this
  * produces. Every integer is a decimal string; documents are plain JSON values.
  */
-import { canonicalString, parseCanonical, type Json } from '../src/canonical.ts';
-import { checkSigned, checkUnsigned, floorDiv, LIMIT, MathViolation, median, mulDiv, SCALE } from '../src/certified-math.ts';
-import { defaultGenesis, devLabel } from '../src/default-genesis.ts';
-import { QfsError } from '../src/errors.ts';
-import { certify, signGenesis, type FounderSignature } from '../src/founders.ts';
-import { genesisHash, validateGenesis } from '../src/genesis.ts';
-import { taggedHashHex, TAGS, toHex, sha256 } from '../src/hashing.ts';
-import { devKey, devSeed, signDigest, verifyDigest } from '../src/signatures.ts';
+import { canonicalString, parseCanonical, type Json } from '../src/math/canonical.ts';
+import { checkSigned, checkUnsigned, floorDiv, LIMIT, MathViolation, median, mulDiv, SCALE } from '../src/math/certified-math.ts';
+import { defaultGenesis, devLabel } from '../src/genesis/default-genesis.ts';
+import { QfsError } from '../src/core/errors.ts';
+import { certify, signGenesis, type FounderSignature } from '../src/genesis/founders.ts';
+import { genesisHash, validateGenesis } from '../src/genesis/genesis.ts';
+import { taggedHashHex, TAGS, toHex, sha256 } from '../src/math/hashing.ts';
+import { devKey, devSeed, signDigest, verifyDigest } from '../src/math/signatures.ts';
 import { applyPatch, type Patch } from './patch.ts';
-import type { Encodable } from '../src/canonical.ts';
-import { sum } from '../src/certified-math.ts';
-import type { Constants } from '../src/constants.ts';
-import { recordHash, type EpochRecord } from '../src/epoch-record.ts';
-import { epochContext, runHonestEpoch, type EpochContext, type EpochInputs } from '../src/epoch.ts';
-import type { Genesis } from '../src/genesis.ts';
-import { applyActions, fieldFlow, mintPsy, rebalanceChr, resonance, type Action } from '../src/harmonic-economics.ts';
-import { holoRewards } from '../src/holo-reward.ts';
-import { checkStep } from '../src/invariants.ts';
-import { merkleRootHex } from '../src/merkle.ts';
-import { applyOracle, decideOracle, signSnapshot, storedSnapshots, type SignedSnapshot } from '../src/oracle.ts';
-import { curl, fluxDemand, gradient, openingField, shardCoherences, triangles, type OpeningField } from '../src/psi-field.ts';
-import { atrSupply, chrSupply, flxSupply, initialState, psySupply, resSupply, stateRoot, topology, type State, type Topology } from '../src/state.ts';
-import { distributeTreasury } from '../src/treasury-distribution.ts';
+import type { Encodable } from '../src/math/canonical.ts';
+import { sum } from '../src/math/certified-math.ts';
+import type { Constants } from '../src/genesis/constants.ts';
+import { recordHash, type EpochRecord } from '../src/epoch/epoch-record.ts';
+import { epochContext, runHonestEpoch, type EpochContext, type EpochInputs } from '../src/epoch/epoch.ts';
+import type { Genesis } from '../src/genesis/genesis.ts';
+import { applyActions, fieldFlow, mintPsy, rebalanceChr, resonance, type Action } from '../src/economics/harmonic-economics.ts';
+import { holoRewards } from '../src/economics/holo-reward.ts';
+import { checkStep } from '../src/invariants/invariants.ts';
+import { merkleRootHex } from '../src/math/merkle.ts';
+import { applyOracle, decideOracle, signSnapshot, storedSnapshots, type SignedSnapshot } from '../src/epoch/oracle.ts';
+import { curl, fluxDemand, gradient, openingField, shardCoherences, triangles, type OpeningField } from '../src/field/psi-field.ts';
+import { atrSupply, chrSupply, flxSupply, initialState, psySupply, resSupply, stateRoot, topology, type State, type Topology } from '../src/economics/state.ts';
+import { distributeTreasury } from '../src/economics/treasury-distribution.ts';
 
 type Vectors = Record<string, unknown>;
 const s = (x: bigint) => x.toString();

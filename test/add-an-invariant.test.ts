@@ -1,13 +1,13 @@
 /**
  * The README's "Add an invariant" worked example: `atr.covers-stake` is one entry in
- * src/invariants.ts and one row in docs/spec.md §9, and every suite picks it up.
+ * src/invariants/ and one row in docs/spec.md §9, and every suite picks it up.
  */
 import { describe, expect, test } from 'vitest';
-import { defaultGenesis } from '../src/default-genesis.ts';
-import { epochContext, runHonestEpoch } from '../src/epoch.ts';
-import { checkStep, INVARIANTS } from '../src/invariants.ts';
-import { scenarioInputs } from '../src/scenario.ts';
-import { initialState, type State } from '../src/state.ts';
+import { defaultGenesis } from '../src/genesis/default-genesis.ts';
+import { epochContext, runHonestEpoch } from '../src/epoch/epoch.ts';
+import { checkStep, INVARIANTS } from '../src/invariants/invariants.ts';
+import { scenarioInputs } from '../src/runs/scenario.ts';
+import { initialState, type State } from '../src/economics/state.ts';
 
 const ctx = epochContext(defaultGenesis());
 const S = initialState(ctx.genesis, ctx.genesisHash);

@@ -3,10 +3,10 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { QfsError } from '../src/errors.ts';
-import { toHex } from '../src/hashing.ts';
+import { QfsError } from '../src/core/errors.ts';
+import { toHex } from '../src/math/hashing.ts';
 import { readPublicKeyFile, readSecretKeyFile, writePublicKeyFile, writeSecretKeyFile } from '../src/io/key-files.ts';
-import { devKey, devSeed } from '../src/signatures.ts';
+import { devKey, devSeed } from '../src/math/signatures.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'qfs-keys-'));
 const codeOf = (f: () => unknown) => {

@@ -1,11 +1,11 @@
 /** The evidence data of the honest path (SPEC §10, P7) on the built-in genesis under the scenario load. */
 import { describe, expect, test } from 'vitest';
-import { canonicalString, type Encodable } from '../src/canonical.ts';
-import { defaultGenesis } from '../src/default-genesis.ts';
-import { epochContext } from '../src/epoch.ts';
-import { honestRun } from '../src/honest-run.ts';
-import { harmonicsLog, holofieldRewards, psiDynamics, treasuryLog } from '../src/phase3-data.ts';
-import { chrSupply, flxSupply, initialState } from '../src/state.ts';
+import { canonicalString, type Encodable } from '../src/math/canonical.ts';
+import { defaultGenesis } from '../src/genesis/default-genesis.ts';
+import { epochContext } from '../src/epoch/epoch.ts';
+import { honestRun } from '../src/runs/honest-run.ts';
+import { harmonicsLog, holofieldRewards, psiDynamics, treasuryLog } from '../src/evidence/phase3-data.ts';
+import { chrSupply, flxSupply, initialState } from '../src/economics/state.ts';
 
 const ctx = epochContext(defaultGenesis());
 const EPOCHS = 8;

@@ -12,10 +12,10 @@
  */
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalString, type Encodable, type Json } from '../canonical.ts';
-import { QfsError } from '../errors.ts';
-import { taggedHashHex } from '../hashing.ts';
-import { Reader } from '../schema.ts';
+import { canonicalString, type Encodable, type Json } from '../math/canonical.ts';
+import { QfsError } from '../core/errors.ts';
+import { taggedHashHex } from '../math/hashing.ts';
+import { Reader } from '../math/schema.ts';
 import { readCanonicalFile, writeFileAtomic } from './files.ts';
 
 export const COUNTEREXAMPLE_FORMAT = 'qfs-counterexample/1';

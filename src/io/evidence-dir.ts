@@ -7,7 +7,7 @@
  */
 import { readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { QfsError, type Result } from '../errors.ts';
+import { QfsError, type Result } from '../core/errors.ts';
 import {
   PACKAGE_FILES,
   packageFiles,
@@ -17,7 +17,7 @@ import {
   type PackageEntries,
   type SignerInfo,
   type VerifiedPackage,
-} from '../evidence-package.ts';
+} from '../evidence/evidence-package.ts';
 import { fsyncDir, readBytes, writeFileAtomic } from './files.ts';
 
 /** Every entry of `dir`: name → bytes, null for an entry that is not a regular file (a directory, a symlink). */

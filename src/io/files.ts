@@ -4,8 +4,8 @@
  */
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parseCanonical, type Json } from '../canonical.ts';
-import { QfsError } from '../errors.ts';
+import { parseCanonical, type Json } from '../math/canonical.ts';
+import { QfsError } from '../core/errors.ts';
 
 let counter = 0;
 

@@ -5,10 +5,10 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalString, type Json } from '../canonical.ts';
-import { QfsError } from '../errors.ts';
-import { certify, readSignatureFile, type Certification, type FounderSignature } from '../founders.ts';
-import { genesisHash, validateGenesis, type Genesis } from '../genesis.ts';
+import { canonicalString, type Json } from '../math/canonical.ts';
+import { QfsError } from '../core/errors.ts';
+import { certify, readSignatureFile, type Certification, type FounderSignature } from '../genesis/founders.ts';
+import { genesisHash, validateGenesis, type Genesis } from '../genesis/genesis.ts';
 import { readBytes, readCanonicalFile, writeFileAtomic } from './files.ts';
 
 export const GENESIS_FILE = 'genesis.json';

@@ -7,13 +7,13 @@
  * `development: true` marks keys derived from a published seed: never for real evidence.
  */
 import { statSync } from 'node:fs';
-import { canonicalString, type Json } from '../canonical.ts';
-import { QfsError } from '../errors.ts';
-import { fromHex, toHex } from '../hashing.ts';
-import { at, Reader } from '../schema.ts';
-import { devSeed, keygenFromSeed, PUBLIC_KEY_BYTES, SEED_BYTES, type KeyPair } from '../signatures.ts';
+import { canonicalString, type Json } from '../math/canonical.ts';
+import { QfsError } from '../core/errors.ts';
+import { fromHex, toHex } from '../math/hashing.ts';
+import { at, Reader } from '../math/schema.ts';
+import { devSeed, keygenFromSeed, PUBLIC_KEY_BYTES, SEED_BYTES, type KeyPair } from '../math/signatures.ts';
 import { readBytes, writeFileAtomic } from './files.ts';
-import { parseCanonical } from '../canonical.ts';
+import { parseCanonical } from '../math/canonical.ts';
 
 export interface SecretKeyFile extends KeyPair {
   readonly label: string;

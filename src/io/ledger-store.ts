@@ -47,16 +47,16 @@
  */
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { canonicalString, INTEGER, parseCanonical, type Encodable, type Json } from '../canonical.ts';
-import { recoveryEpoch, replayLedgerEpoch, type LedgerEpoch, type RecoveryEpoch } from '../coherence-ledger.ts';
-import { epochContext, type EpochContext } from '../epoch.ts';
-import { recordHash, type EpochRecord } from '../epoch-record.ts';
-import { QfsError } from '../errors.ts';
-import type { FounderSignature } from '../founders.ts';
-import type { Genesis } from '../genesis.ts';
-import { sha256, taggedHashHex, toHex } from '../hashing.ts';
-import { ledgerInputsBytes, readStoredInputs } from '../ledger-inputs.ts';
-import { initialState, stateRoot, type State } from '../state.ts';
+import { canonicalString, INTEGER, parseCanonical, type Encodable, type Json } from '../math/canonical.ts';
+import { recoveryEpoch, replayLedgerEpoch, type LedgerEpoch, type RecoveryEpoch } from '../coherence/coherence-ledger.ts';
+import { epochContext, type EpochContext } from '../epoch/epoch.ts';
+import { recordHash, type EpochRecord } from '../epoch/epoch-record.ts';
+import { QfsError } from '../core/errors.ts';
+import type { FounderSignature } from '../genesis/founders.ts';
+import type { Genesis } from '../genesis/genesis.ts';
+import { sha256, taggedHashHex, toHex } from '../math/hashing.ts';
+import { ledgerInputsBytes, readStoredInputs } from '../ledger/ledger-inputs.ts';
+import { initialState, stateRoot, type State } from '../economics/state.ts';
 import { fsyncDir, readBytes, writeFileAtomic } from './files.ts';
 import { readGenesisDir, writeGenesisDir, type GenesisDir } from './genesis-dir.ts';
 

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalString, parseCanonical, type Encodable } from '../../src/canonical.ts';
+import { canonicalString, parseCanonical, type Encodable } from '../../src/math/canonical.ts';
 import { counterexampleName, listCounterexamples, loadCounterexample, saveCounterexample } from '../../src/io/counterexamples.ts';
 import { checkAdversaryProperty, replayCounterexample } from '../../models/adversary-check.ts';
 

@@ -5,11 +5,11 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { LIMIT } from '../../src/certified-math.ts';
-import { defaultGenesis } from '../../src/default-genesis.ts';
-import type { Genesis } from '../../src/genesis.ts';
-import { actingNode, runEconomy, type Action } from '../../src/harmonic-economics.ts';
-import { openingField } from '../../src/psi-field.ts';
+import { LIMIT } from '../../src/math/certified-math.ts';
+import { defaultGenesis } from '../../src/genesis/default-genesis.ts';
+import type { Genesis } from '../../src/genesis/genesis.ts';
+import { actingNode, runEconomy, type Action } from '../../src/economics/harmonic-economics.ts';
+import { openingField } from '../../src/field/psi-field.ts';
 import {
   account,
   atrSupply,
@@ -22,7 +22,7 @@ import {
   type State,
   type Topology,
   topology,
-} from '../../src/state.ts';
+} from '../../src/economics/state.ts';
 import { arbGenesis, arbIntent, S, validActions, type Intent } from './fixtures.ts';
 
 /** Every account's balance. */

@@ -8,15 +8,15 @@
 import { createHash } from 'node:crypto';
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { canonicalBytes, canonicalString, type Encodable } from '../../src/canonical.ts';
-import { LIMIT, SCALE } from '../../src/certified-math.ts';
-import { defaultGenesis } from '../../src/default-genesis.ts';
-import { fieldFlow, mintPsy, rebalanceChr, resonance, runEconomy } from '../../src/harmonic-economics.ts';
-import { canonicalSha256, taggedHash, taggedHashHex, TAGS, toHex } from '../../src/hashing.ts';
-import { holoRewards } from '../../src/holo-reward.ts';
-import { openingField } from '../../src/psi-field.ts';
-import { initialState, stateRoot, topology, type State } from '../../src/state.ts';
-import { distributeTreasury, rewardsRecord } from '../../src/treasury-distribution.ts';
+import { canonicalBytes, canonicalString, type Encodable } from '../../src/math/canonical.ts';
+import { LIMIT, SCALE } from '../../src/math/certified-math.ts';
+import { defaultGenesis } from '../../src/genesis/default-genesis.ts';
+import { fieldFlow, mintPsy, rebalanceChr, resonance, runEconomy } from '../../src/economics/harmonic-economics.ts';
+import { canonicalSha256, taggedHash, taggedHashHex, TAGS, toHex } from '../../src/math/hashing.ts';
+import { holoRewards } from '../../src/economics/holo-reward.ts';
+import { openingField } from '../../src/field/psi-field.ts';
+import { initialState, stateRoot, topology, type State } from '../../src/economics/state.ts';
+import { distributeTreasury, rewardsRecord } from '../../src/economics/treasury-distribution.ts';
 import { arbGenesis, arbIntent, validActions } from './fixtures.ts';
 import {
   refCanonicalString,

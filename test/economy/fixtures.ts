@@ -4,11 +4,11 @@
  * never reads them.
  */
 import { fc } from '@fast-check/vitest';
-import { SCALE } from '../../src/certified-math.ts';
-import type { Constants } from '../../src/constants.ts';
-import { GENESIS_VERSION, type Genesis, type GenesisNode } from '../../src/genesis.ts';
-import type { Action } from '../../src/harmonic-economics.ts';
-import type { State } from '../../src/state.ts';
+import { SCALE } from '../../src/math/certified-math.ts';
+import type { Constants } from '../../src/genesis/constants.ts';
+import { GENESIS_VERSION, type Genesis, type GenesisNode } from '../../src/genesis/genesis.ts';
+import type { Action } from '../../src/economics/harmonic-economics.ts';
+import type { State } from '../../src/economics/state.ts';
 
 export const S = SCALE;
 

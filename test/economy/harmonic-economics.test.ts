@@ -4,10 +4,10 @@
  */
 import { test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { LIMIT, MathViolation } from '../../src/certified-math.ts';
-import { applyActions, canonicalActionOrder, fieldFlow, mintPsy, rebalanceChr, resonance, type Action } from '../../src/harmonic-economics.ts';
-import { openingField } from '../../src/psi-field.ts';
-import { initialState, topology, type State } from '../../src/state.ts';
+import { LIMIT, MathViolation } from '../../src/math/certified-math.ts';
+import { applyActions, canonicalActionOrder, fieldFlow, mintPsy, rebalanceChr, resonance, type Action } from '../../src/economics/harmonic-economics.ts';
+import { openingField } from '../../src/field/psi-field.ts';
+import { initialState, topology, type State } from '../../src/economics/state.ts';
 import { arbGenesis, EXAMPLE, S } from './fixtures.ts';
 
 const topo = topology(EXAMPLE);

@@ -1,9 +1,9 @@
 /** SPEC §6 step 9 (HoloRewardEngine): hand-computed rewards, the cap, and monotonicity of floor shares. */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { floorShares, holoRewards } from '../../src/holo-reward.ts';
-import { openingField } from '../../src/psi-field.ts';
-import { initialState, topology } from '../../src/state.ts';
+import { floorShares, holoRewards } from '../../src/economics/holo-reward.ts';
+import { openingField } from '../../src/field/psi-field.ts';
+import { initialState, topology } from '../../src/economics/state.ts';
 import { arbGenesis, EXAMPLE, S } from './fixtures.ts';
 
 describe('step 9: rewards', () => {

@@ -1,10 +1,10 @@
 /** SPEC §5 ψ-field: hand-computed example, triangle enumeration, and curl-freeness of computed gradients. */
 import { test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { MathViolation } from '../../src/certified-math.ts';
-import { defaultGenesis } from '../../src/default-genesis.ts';
-import { curl, flowEnds, globalCoherence, openingField, psiOf, triangles } from '../../src/psi-field.ts';
-import { initialState, topology, type Topology } from '../../src/state.ts';
+import { MathViolation } from '../../src/math/certified-math.ts';
+import { defaultGenesis } from '../../src/genesis/default-genesis.ts';
+import { curl, flowEnds, globalCoherence, openingField, psiOf, triangles } from '../../src/field/psi-field.ts';
+import { initialState, topology, type Topology } from '../../src/economics/state.ts';
 import { arbGenesis, EXAMPLE, genesisOf, S } from './fixtures.ts';
 
 /** Every triangle by brute force over all node triples, for comparison with the enumerator. */

@@ -5,9 +5,9 @@
  * same faults (MathViolation or E_CANONICAL, with the same message and field) on random inputs.
  * Test code only: nothing in src/ imports it.
  */
-import { QfsError } from '../../src/errors.ts';
-import { abs, add, LIMIT, min, mulDiv, SCALE, sub, sum } from '../../src/certified-math.ts';
-import type { Encodable } from '../../src/canonical.ts';
+import { QfsError } from '../../src/core/errors.ts';
+import { abs, add, LIMIT, min, mulDiv, SCALE, sub, sum } from '../../src/math/certified-math.ts';
+import type { Encodable } from '../../src/math/canonical.ts';
 import {
   applyActions,
   type Action,
@@ -19,11 +19,11 @@ import {
   type PsyResult,
   type ResCredit,
   type ResResult,
-} from '../../src/harmonic-economics.ts';
-import { multiplier, resFeedback, rewardWeight, type HoloRewards } from '../../src/holo-reward.ts';
-import { flowEnds, type OpeningField } from '../../src/psi-field.ts';
-import { account, type Move, type State, type Topology } from '../../src/state.ts';
-import type { Distribution, RewardsRecord } from '../../src/treasury-distribution.ts';
+} from '../../src/economics/harmonic-economics.ts';
+import { multiplier, resFeedback, rewardWeight, type HoloRewards } from '../../src/economics/holo-reward.ts';
+import { flowEnds, type OpeningField } from '../../src/field/psi-field.ts';
+import { account, type Move, type State, type Topology } from '../../src/economics/state.ts';
+import type { Distribution, RewardsRecord } from '../../src/economics/treasury-distribution.ts';
 
 // ---------------------------------------------------------------------------------------------
 // canonical.ts

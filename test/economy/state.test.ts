@@ -1,7 +1,7 @@
 /** SPEC §4 State: the initial state, its canonical form and root, supplies, topology, accounts. */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { canonicalString } from '../../src/canonical.ts';
+import { canonicalString } from '../../src/math/canonical.ts';
 import {
   account,
   ACCOUNT,
@@ -14,7 +14,7 @@ import {
   resSupply,
   stateRoot,
   topology,
-} from '../../src/state.ts';
+} from '../../src/economics/state.ts';
 import { EXAMPLE, genesisOf, S } from './fixtures.ts';
 
 describe('state', () => {

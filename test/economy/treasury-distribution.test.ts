@@ -1,10 +1,10 @@
 /** SPEC §6 step 10 (TreasuryDistributionEngine): hand-computed payouts, moves order, treasury.exact. */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { holoRewards } from '../../src/holo-reward.ts';
-import { openingField } from '../../src/psi-field.ts';
-import { initialState, topology } from '../../src/state.ts';
-import { distributeTreasury, rewardsRecord } from '../../src/treasury-distribution.ts';
+import { holoRewards } from '../../src/economics/holo-reward.ts';
+import { openingField } from '../../src/field/psi-field.ts';
+import { initialState, topology } from '../../src/economics/state.ts';
+import { distributeTreasury, rewardsRecord } from '../../src/economics/treasury-distribution.ts';
 import { arbGenesis, EXAMPLE, S } from './fixtures.ts';
 
 describe('step 10: treasury distribution', () => {

@@ -3,9 +3,9 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { parseCanonical } from '../../src/canonical.ts';
-import { registerInvariants } from '../../src/cli/invariants-cmd.ts';
-import { INVARIANTS, LEDGER_PENDING } from '../../src/invariants.ts';
+import { parseCanonical } from '../../src/math/canonical.ts';
+import { registerInvariants } from '../../cli/invariants-cmd.ts';
+import { INVARIANTS, LEDGER_PENDING } from '../../src/invariants/invariants.ts';
 
 /** The ids of the §9 table of docs/spec.md. */
 function specIds(): string[] {

@@ -5,16 +5,16 @@
  */
 import { fc } from '@fast-check/vitest';
 import { expect } from 'vitest';
-import { canonicalString, parseCanonical, type Encodable, type Json } from '../../src/canonical.ts';
-import { devLabel } from '../../src/default-genesis.ts';
-import { epochContext, runHonestEpoch, type EpochContext, type EpochInputs, type HonestEpoch } from '../../src/epoch.ts';
-import type { Genesis } from '../../src/genesis.ts';
-import type { Action } from '../../src/harmonic-economics.ts';
-import { toHex } from '../../src/hashing.ts';
-import { checkStep, type StepViolation } from '../../src/invariants.ts';
-import { signSnapshot, type SignedSnapshot } from '../../src/oracle.ts';
-import { devKey } from '../../src/signatures.ts';
-import { initialState, type State } from '../../src/state.ts';
+import { canonicalString, parseCanonical, type Encodable, type Json } from '../../src/math/canonical.ts';
+import { devLabel } from '../../src/genesis/default-genesis.ts';
+import { epochContext, runHonestEpoch, type EpochContext, type EpochInputs, type HonestEpoch } from '../../src/epoch/epoch.ts';
+import type { Genesis } from '../../src/genesis/genesis.ts';
+import type { Action } from '../../src/economics/harmonic-economics.ts';
+import { toHex } from '../../src/math/hashing.ts';
+import { checkStep, type StepViolation } from '../../src/invariants/invariants.ts';
+import { signSnapshot, type SignedSnapshot } from '../../src/epoch/oracle.ts';
+import { devKey } from '../../src/math/signatures.ts';
+import { initialState, type State } from '../../src/economics/state.ts';
 import { arbGenesis, EXAMPLE, S } from '../economy/fixtures.ts';
 
 export { S };

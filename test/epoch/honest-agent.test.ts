@@ -5,12 +5,12 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { ACTION_CODES, actionDigest, eaOfActionCode, firstActionFault, readAction, stakeCoherence, type ActionBasis } from '../../src/action-rules.ts';
-import type { Json } from '../../src/canonical.ts';
-import type { Action } from '../../src/harmonic-economics.ts';
-import { chooseActions, explainRefusal } from '../../src/honest-agent.ts';
-import { openingField } from '../../src/psi-field.ts';
-import type { State } from '../../src/state.ts';
+import { ACTION_CODES, actionDigest, eaOfActionCode, firstActionFault, readAction, stakeCoherence, type ActionBasis } from '../../src/economics/action-rules.ts';
+import type { Json } from '../../src/math/canonical.ts';
+import type { Action } from '../../src/economics/harmonic-economics.ts';
+import { chooseActions, explainRefusal } from '../../src/economics/honest-agent.ts';
+import { openingField } from '../../src/field/psi-field.ts';
+import type { State } from '../../src/economics/state.ts';
 import { actionJson, CTX, epochChecked, json, S, S0 } from './fixtures.ts';
 
 /**

@@ -6,14 +6,14 @@
  */
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { actingNode, type Action } from '../../src/harmonic-economics.ts';
-import type { Json } from '../../src/canonical.ts';
-import { defaultGenesis } from '../../src/default-genesis.ts';
-import { recordHash } from '../../src/epoch-record.ts';
-import { epochContext, replayHonestEpoch, runHonestEpoch, type EpochContext, type EpochInputs, type HonestEpoch } from '../../src/epoch.ts';
-import { checkStep } from '../../src/invariants.ts';
-import { openingField } from '../../src/psi-field.ts';
-import { chrSupply, flxSupply, initialState, stateRoot, type State } from '../../src/state.ts';
+import { actingNode, type Action } from '../../src/economics/harmonic-economics.ts';
+import type { Json } from '../../src/math/canonical.ts';
+import { defaultGenesis } from '../../src/genesis/default-genesis.ts';
+import { recordHash } from '../../src/epoch/epoch-record.ts';
+import { epochContext, replayHonestEpoch, runHonestEpoch, type EpochContext, type EpochInputs, type HonestEpoch } from '../../src/epoch/epoch.ts';
+import { checkStep } from '../../src/invariants/invariants.ts';
+import { openingField } from '../../src/field/psi-field.ts';
+import { chrSupply, flxSupply, initialState, stateRoot, type State } from '../../src/economics/state.ts';
 import { arbIntent, validActions, type Intent } from '../economy/fixtures.ts';
 import { actionJson, arbOracleGenesis, CTX, epochChecked, json, NOT_ORACLE, noInputs, ORACLE, S, S0, snapshot, withOracle } from './fixtures.ts';
 

@@ -1,11 +1,11 @@
 /** SPEC §6 step 1 (EA-11): each rejection reason, the check order, copies, and admission. */
 import { describe, expect, it } from 'vitest';
-import type { Json } from '../../src/canonical.ts';
-import { runHonestEpoch } from '../../src/epoch.ts';
-import { decideOracle, snapshotDigest, storedSnapshots, type SignedSnapshot } from '../../src/oracle.ts';
-import type { State } from '../../src/state.ts';
+import type { Json } from '../../src/math/canonical.ts';
+import { runHonestEpoch } from '../../src/epoch/epoch.ts';
+import { decideOracle, snapshotDigest, storedSnapshots, type SignedSnapshot } from '../../src/epoch/oracle.ts';
+import type { State } from '../../src/economics/state.ts';
 import { CTX, epochChecked, json, NOT_ORACLE, ORACLE, S, S0, snapshot } from './fixtures.ts';
-import { signSnapshot } from '../../src/oracle.ts';
+import { signSnapshot } from '../../src/epoch/oracle.ts';
 
 /** t = 5, ORACLE_WINDOW = 2, last_oracle_epoch = 3: admissible epochs are 4 and 5. */
 const ST: State = { ...S0, epoch: 4n, last_oracle_epoch: 3n };

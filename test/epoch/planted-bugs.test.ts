@@ -5,14 +5,14 @@
  * record that agrees with a wrong state does not hide the bug.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { canonicalString, type Encodable } from '../../src/canonical.ts';
-import type { EpochRecord } from '../../src/epoch-record.ts';
-import { replayHonestEpoch, runHonestEpoch, type EpochInputs, type StoredInputs } from '../../src/epoch.ts';
-import type { ProposalBody } from '../../src/honest-agent.ts';
-import type { Action } from '../../src/harmonic-economics.ts';
-import { checkStep } from '../../src/invariants.ts';
-import { account, stateRoot, type Move, type State } from '../../src/state.ts';
-import { distributeTreasury } from '../../src/treasury-distribution.ts';
+import { canonicalString, type Encodable } from '../../src/math/canonical.ts';
+import type { EpochRecord } from '../../src/epoch/epoch-record.ts';
+import { replayHonestEpoch, runHonestEpoch, type EpochInputs, type StoredInputs } from '../../src/epoch/epoch.ts';
+import type { ProposalBody } from '../../src/economics/honest-agent.ts';
+import type { Action } from '../../src/economics/harmonic-economics.ts';
+import { checkStep } from '../../src/invariants/invariants.ts';
+import { account, stateRoot, type Move, type State } from '../../src/economics/state.ts';
+import { distributeTreasury } from '../../src/economics/treasury-distribution.ts';
 import { actionJson, CTX, json, S, S0, snapshot } from './fixtures.ts';
 
 type Mutable<T> = T extends bigint | string | number | boolean | null | undefined ? T : { -readonly [K in keyof T]: Mutable<T[K]> };

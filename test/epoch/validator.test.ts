@@ -1,7 +1,7 @@
 /** SPEC §6 step 2: the validator's answer — agreement, a mismatch (one EA-12 incident), malformed answers. */
 import { describe, expect, it } from 'vitest';
-import { openingField } from '../../src/psi-field.ts';
-import { validatorDigest } from '../../src/validator.ts';
+import { openingField } from '../../src/field/psi-field.ts';
+import { validatorDigest } from '../../src/epoch/validator.ts';
 import { CTX, epochChecked, json, S, S0 } from './fixtures.ts';
 
 const field = openingField(CTX.topology, S0.nodes);

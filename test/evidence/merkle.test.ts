@@ -1,7 +1,7 @@
 import { sha256 as nobleSha } from '@noble/hashes/sha2.js';
 import { describe, expect, it } from 'vitest';
-import { toHex } from '../../src/hashing.ts';
-import { merkleRootHex } from '../../src/merkle.ts';
+import { toHex } from '../../src/math/hashing.ts';
+import { merkleRootHex } from '../../src/math/merkle.ts';
 
 // An independent RFC 9162 MTH written from the RFC's recursive definition with @noble/hashes.
 const cat = (...parts: Uint8Array[]) => {

@@ -4,10 +4,10 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { canonicalString, type Encodable } from '../../src/canonical.ts';
-import { defaultGenesis } from '../../src/default-genesis.ts';
-import { epochContext } from '../../src/epoch.ts';
-import type { QfsError } from '../../src/errors.ts';
+import { canonicalString, type Encodable } from '../../src/math/canonical.ts';
+import { defaultGenesis } from '../../src/genesis/default-genesis.ts';
+import { epochContext } from '../../src/epoch/epoch.ts';
+import type { QfsError } from '../../src/core/errors.ts';
 import {
   ACCEPTANCE,
   ARTIFACTS,
@@ -24,15 +24,15 @@ import {
   type EvidenceParameters,
   type Runtimes,
   type SignerInfo,
-} from '../../src/evidence-package.ts';
-import { toHex } from '../../src/hashing.ts';
-import { honestRun } from '../../src/honest-run.ts';
+} from '../../src/evidence/evidence-package.ts';
+import { toHex } from '../../src/math/hashing.ts';
+import { honestRun } from '../../src/runs/honest-run.ts';
 import { verifyEvidencePackage, writeEvidencePackage } from '../../src/io/evidence-dir.ts';
 import { writePublicKeyFile } from '../../src/io/key-files.ts';
-import { merkleRootHex } from '../../src/merkle.ts';
-import { harmonicsLog, holofieldRewards, psiDynamics, treasuryLog } from '../../src/phase3-data.ts';
-import { devKey } from '../../src/signatures.ts';
-import { initialState } from '../../src/state.ts';
+import { merkleRootHex } from '../../src/math/merkle.ts';
+import { harmonicsLog, holofieldRewards, psiDynamics, treasuryLog } from '../../src/evidence/phase3-data.ts';
+import { devKey } from '../../src/math/signatures.ts';
+import { initialState } from '../../src/economics/state.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'qfs.mjs');
 const qfs = (...args: string[]) => {

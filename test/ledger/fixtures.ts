@@ -6,18 +6,18 @@
  * inputs' bytes read back.
  */
 import { expect } from 'vitest';
-import { canonicalString, parseCanonical, type Encodable, type Json } from '../../src/canonical.ts';
-import { checkLedgerEpoch, checkRecordReplay, type LedgerWindows } from '../../src/coherence-ledger.ts';
-import { defaultGenesis, devLabel } from '../../src/default-genesis.ts';
-import { epochContext, type EpochContext } from '../../src/epoch.ts';
-import type { EpochRecord, Incident } from '../../src/epoch-record.ts';
-import { signGovernance, type GovernanceRecord } from '../../src/founders.ts';
-import { ledgerInputsBytes, readLedgerInputs } from '../../src/ledger-inputs.ts';
-import { signSnapshot, type SignedSnapshot } from '../../src/oracle.ts';
-import { HonestShardAgent, runLedgerEpoch, type LedgerRun, type LedgerRunInputs, type ShardAgent } from '../../src/shard-agent.ts';
-import { devKey } from '../../src/signatures.ts';
-import { initialState, type State } from '../../src/state.ts';
-import type { GovernanceCopy } from '../../src/system-recovery.ts';
+import { canonicalString, parseCanonical, type Encodable, type Json } from '../../src/math/canonical.ts';
+import { checkLedgerEpoch, checkRecordReplay, type LedgerWindows } from '../../src/coherence/coherence-ledger.ts';
+import { defaultGenesis, devLabel } from '../../src/genesis/default-genesis.ts';
+import { epochContext, type EpochContext } from '../../src/epoch/epoch.ts';
+import type { EpochRecord, Incident } from '../../src/epoch/epoch-record.ts';
+import { signGovernance, type GovernanceRecord } from '../../src/genesis/founders.ts';
+import { ledgerInputsBytes, readLedgerInputs } from '../../src/ledger/ledger-inputs.ts';
+import { signSnapshot, type SignedSnapshot } from '../../src/epoch/oracle.ts';
+import { HonestShardAgent, runLedgerEpoch, type LedgerRun, type LedgerRunInputs, type ShardAgent } from '../../src/coherence/shard-agent.ts';
+import { devKey } from '../../src/math/signatures.ts';
+import { initialState, type State } from '../../src/economics/state.ts';
+import type { GovernanceCopy } from '../../src/ledger/system-recovery.ts';
 
 export const GENESIS = defaultGenesis();
 export const CTX: EpochContext = epochContext(GENESIS);

@@ -6,14 +6,14 @@
  * signatures of the next epoch.
  */
 import { describe, expect, it } from 'vitest';
-import { ledgerEpoch } from '../../src/coherence-ledger.ts';
-import { recordHash, type EpochRecord } from '../../src/epoch-record.ts';
-import type { GovernanceRecord } from '../../src/founders.ts';
-import { toHex } from '../../src/hashing.ts';
-import { lyingVoter } from '../../src/shard-agent.ts';
-import { devKey, signDigest } from '../../src/signatures.ts';
-import type { State } from '../../src/state.ts';
-import { governanceDigest } from '../../src/founders.ts';
+import { ledgerEpoch } from '../../src/coherence/coherence-ledger.ts';
+import { recordHash, type EpochRecord } from '../../src/epoch/epoch-record.ts';
+import type { GovernanceRecord } from '../../src/genesis/founders.ts';
+import { toHex } from '../../src/math/hashing.ts';
+import { lyingVoter } from '../../src/coherence/shard-agent.ts';
+import { devKey, signDigest } from '../../src/math/signatures.ts';
+import type { State } from '../../src/economics/state.ts';
+import { governanceDigest } from '../../src/genesis/founders.ts';
 import { agentsWith, CTX, founderKey, governance, kinds, ledgerChecked, S0, SHARDS, snapshotFor, triples } from './fixtures.ts';
 
 const G = CTX.genesisHash;

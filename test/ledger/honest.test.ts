@@ -4,15 +4,15 @@
  * duplicate and forged copies), replay of the stored inputs, and the stored inputs' layout.
  */
 import { describe, expect, it } from 'vitest';
-import { ledgerEpoch, quorumNeeded, replayLedgerEpoch, type LedgerWindows } from '../../src/coherence-ledger.ts';
-import { recordHash } from '../../src/epoch-record.ts';
-import { runHonestEpoch, type EpochInputs } from '../../src/epoch.ts';
-import { checkStep } from '../../src/invariants.ts';
-import { ledgerInputsHash, readLedgerInputs } from '../../src/ledger-inputs.ts';
-import { scenarioInputs } from '../../src/scenario.ts';
-import { chrSupply, flxSupply, type State } from '../../src/state.ts';
+import { ledgerEpoch, quorumNeeded, replayLedgerEpoch, type LedgerWindows } from '../../src/coherence/coherence-ledger.ts';
+import { recordHash } from '../../src/epoch/epoch-record.ts';
+import { runHonestEpoch, type EpochInputs } from '../../src/epoch/epoch.ts';
+import { checkStep } from '../../src/invariants/invariants.ts';
+import { ledgerInputsHash, readLedgerInputs } from '../../src/ledger/ledger-inputs.ts';
+import { scenarioInputs } from '../../src/runs/scenario.ts';
+import { chrSupply, flxSupply, type State } from '../../src/economics/state.ts';
 import { bytes, CTX, honestAgents, json, kinds, ledgerChecked, S0, shardKey, SHARDS, snapshotFor } from './fixtures.ts';
-import type { EpochRecord } from '../../src/epoch-record.ts';
+import type { EpochRecord } from '../../src/epoch/epoch-record.ts';
 
 /** A deterministic shuffle (the arrival order), by a seed. */
 function shuffle<T>(xs: readonly T[], seed: number): T[] {
@@ -26,7 +26,7 @@ function shuffle<T>(xs: readonly T[], seed: number): T[] {
   return out;
 }
 
-const submissionsOf = (inputs: EpochInputs): Map<bigint, readonly import('../../src/canonical.ts').Json[]> => new Map(inputs.actions.map((a) => [a.shard, a.actions]));
+const submissionsOf = (inputs: EpochInputs): Map<bigint, readonly import('../../src/math/canonical.ts').Json[]> => new Map(inputs.actions.map((a) => [a.shard, a.actions]));
 
 describe('ledger: honest shards', () => {
   it('an all-honest ledger epoch has runHonestEpoch\'s state root on the same actions (5 epochs of the scenario load)', () => {
@@ -81,7 +81,7 @@ describe('ledger: honest shards', () => {
     });
     expect(run.record.incidents.map((i) => i.ea)).toEqual(['EA-11', 'EA-11']); // superseded and replayed
     const w = run.windows;
-    const forged = (c: { message: import('../../src/canonical.ts').Json; signature: string }) => ({ ...c, signature: c.signature.replace(/^../, '00') });
+    const forged = (c: { message: import('../../src/math/canonical.ts').Json; signature: string }) => ({ ...c, signature: c.signature.replace(/^../, '00') });
     for (const seed of [1, 2, 3]) {
       const permuted: LedgerWindows = {
         governance: [],

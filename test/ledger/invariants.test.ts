@@ -6,11 +6,11 @@
  * by `checkRecordReplay`.
  */
 import { describe, expect, it } from 'vitest';
-import { checkLedgerEpoch, checkRecordReplay } from '../../src/coherence-ledger.ts';
-import type { EpochRecord, Incident } from '../../src/epoch-record.ts';
-import type { LedgerInputs } from '../../src/ledger-inputs.ts';
-import { lyingProposer, lyingVoter } from '../../src/shard-agent.ts';
-import { stateRoot, type State } from '../../src/state.ts';
+import { checkLedgerEpoch, checkRecordReplay } from '../../src/coherence/coherence-ledger.ts';
+import type { EpochRecord, Incident } from '../../src/epoch/epoch-record.ts';
+import type { LedgerInputs } from '../../src/ledger/ledger-inputs.ts';
+import { lyingProposer, lyingVoter } from '../../src/coherence/shard-agent.ts';
+import { stateRoot, type State } from '../../src/economics/state.ts';
 import { agentsWith, CTX, governance, ledgerChecked, S0 } from './fixtures.ts';
 
 const ids = (S: State, record: EpochRecord, next: State, inputs: LedgerInputs): string[] => checkLedgerEpoch(CTX, S, record, next, inputs).map((v) => v.id);

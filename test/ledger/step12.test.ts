@@ -5,11 +5,11 @@
  * (liveness with f withholding shards, no commit without a quorum).
  */
 import { describe, expect, it } from 'vitest';
-import type { VoteIncident } from '../../src/epoch-record.ts';
-import { lyingVoter, scriptedAgent, withholdingAgent, type HonestShardAgent, type ShardAgent } from '../../src/shard-agent.ts';
-import { signVote, type VoteBody } from '../../src/vote.ts';
+import type { VoteIncident } from '../../src/epoch/epoch-record.ts';
+import { lyingVoter, scriptedAgent, withholdingAgent, type HonestShardAgent, type ShardAgent } from '../../src/coherence/shard-agent.ts';
+import { signVote, type VoteBody } from '../../src/ledger/vote.ts';
 import { agentsWith, CTX, json, kinds, ledgerChecked, S0, shardKey, SHARDS, triples } from './fixtures.ts';
-import { SCALE } from '../../src/certified-math.ts';
+import { SCALE } from '../../src/math/certified-math.ts';
 
 type Lie = (v: VoteBody) => VoteBody;
 const lying = (lie: Lie) => (h: HonestShardAgent): ShardAgent => lyingVoter(h, lie);

@@ -5,16 +5,16 @@
  * abort that breaks an invariant too stops the engine (LedgerFatal: nothing is returned).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MathViolation } from '../../src/certified-math.ts';
-import { LedgerFatal } from '../../src/coherence-ledger.ts';
-import type { EngineIncident } from '../../src/epoch-record.ts';
-import { runLedgerEpoch, withholdingAgent } from '../../src/shard-agent.ts';
+import { MathViolation } from '../../src/math/certified-math.ts';
+import { LedgerFatal } from '../../src/coherence/coherence-ledger.ts';
+import type { EngineIncident } from '../../src/epoch/epoch-record.ts';
+import { runLedgerEpoch, withholdingAgent } from '../../src/coherence/shard-agent.ts';
 import { agentsWith, CTX, kinds, ledgerChecked, S0, triples } from './fixtures.ts';
 
 const bug = vi.hoisted(() => ({ economy: 'none' as 'none' | 'mint_chr' | 'math', bookkeeping: false }));
 
-vi.mock('../../src/harmonic-economics.ts', async (importOriginal) => {
-  const mod = await importOriginal<typeof import('../../src/harmonic-economics.ts')>();
+vi.mock('../../src/economics/harmonic-economics.ts', async (importOriginal) => {
+  const mod = await importOriginal<typeof import('../../src/economics/harmonic-economics.ts')>();
   return {
     ...mod,
     runEconomy: (...args: Parameters<typeof mod.runEconomy>) => {
@@ -26,8 +26,8 @@ vi.mock('../../src/harmonic-economics.ts', async (importOriginal) => {
   };
 });
 
-vi.mock('../../src/system-recovery.ts', async (importOriginal) => {
-  const mod = await importOriginal<typeof import('../../src/system-recovery.ts')>();
+vi.mock('../../src/ledger/system-recovery.ts', async (importOriginal) => {
+  const mod = await importOriginal<typeof import('../../src/ledger/system-recovery.ts')>();
   return {
     ...mod,
     incidentBookkeeping: (...args: Parameters<typeof mod.incidentBookkeeping>) => {

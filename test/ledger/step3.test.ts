@@ -6,14 +6,14 @@
  * exclusion of an offender's actions.
  */
 import { describe, expect, it } from 'vitest';
-import { SCALE } from '../../src/certified-math.ts';
-import type { ProposalIncident } from '../../src/epoch-record.ts';
-import { chooseActions, honestProposal, type ProposalBody } from '../../src/honest-agent.ts';
-import { signProposal } from '../../src/proposal.ts';
-import { equivocatingAgent, lyingProposer, scriptedAgent, type ShardAgent } from '../../src/shard-agent.ts';
-import type { State } from '../../src/state.ts';
+import { SCALE } from '../../src/math/certified-math.ts';
+import type { ProposalIncident } from '../../src/epoch/epoch-record.ts';
+import { chooseActions, honestProposal, type ProposalBody } from '../../src/economics/honest-agent.ts';
+import { signProposal } from '../../src/ledger/proposal.ts';
+import { equivocatingAgent, lyingProposer, scriptedAgent, type ShardAgent } from '../../src/coherence/shard-agent.ts';
+import type { State } from '../../src/economics/state.ts';
 import { agentsWith, json, kinds, ledgerChecked, S0, shardKey, SHARDS, triples } from './fixtures.ts';
-import type { HonestShardAgent } from '../../src/shard-agent.ts';
+import type { HonestShardAgent } from '../../src/coherence/shard-agent.ts';
 
 type Lie = (body: ProposalBody) => ProposalBody;
 const lying = (lie: Lie) => (h: HonestShardAgent): ShardAgent => lyingProposer(h, lie);

@@ -8,11 +8,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultGenesis, devLabel } from '../../src/default-genesis.ts';
-import { signGenesis } from '../../src/founders.ts';
-import { genesisHash } from '../../src/genesis.ts';
+import { defaultGenesis, devLabel } from '../../src/genesis/default-genesis.ts';
+import { signGenesis } from '../../src/genesis/founders.ts';
+import { genesisHash } from '../../src/genesis/genesis.ts';
 import { writeEvidencePackage } from '../../src/io/evidence-dir.ts';
-import { devKey } from '../../src/signatures.ts';
+import { devKey } from '../../src/math/signatures.ts';
 import { conformanceRuntimes } from '../../models/phase3-conformance.ts';
 import { phase3 } from '../../models/phase3-run.ts';
 

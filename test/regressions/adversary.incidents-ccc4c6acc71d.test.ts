@@ -1,6 +1,6 @@
 // Regression test exported by `qfs replay --export-test` from a adversary.EA-8 counterexample (SPEC §12).
 import { expect, test } from 'vitest';
-import { parseCanonical } from '../../src/canonical.ts';
+import { parseCanonical } from '../../src/math/canonical.ts';
 import { readCounterexample } from '../../src/io/counterexamples.ts';
 import { replayCounterexample } from '../../models/adversary-check.ts';
 

@@ -30,11 +30,11 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { parseCanonical } from '../../src/canonical.ts';
-import { epochContext } from '../../src/epoch.ts';
-import { taggedHashHex } from '../../src/hashing.ts';
+import { parseCanonical } from '../../src/math/canonical.ts';
+import { epochContext } from '../../src/epoch/epoch.ts';
+import { taggedHashHex } from '../../src/math/hashing.ts';
 import { epochFile, EVIDENCE_DIR, openStore, readAnchorFile, recoverStore, verifyStore, type Anchor } from '../../src/io/ledger-store.ts';
-import { initialState } from '../../src/state.ts';
+import { initialState } from '../../src/economics/state.ts';
 import { appendHonest, createAnchoredStore, smallGenesis } from './fixtures.ts';
 
 const CHILD_TS = join(import.meta.dirname, 'crash-child.ts');

@@ -5,16 +5,16 @@
  * recovery) carries an `exit_safe_mode` record signed by M development founders, so the economy
  * goes on. No vitest import: the crash test's child bundles this file.
  */
-import { canonicalString, parseCanonical, type Encodable } from '../../src/canonical.ts';
-import { defaultGenesis, devLabel } from '../../src/default-genesis.ts';
-import type { EpochContext } from '../../src/epoch.ts';
-import { signGenesis, signGovernance, type FounderSignature, type GovernanceRecord } from '../../src/founders.ts';
-import { genesisHash, type Genesis } from '../../src/genesis.ts';
+import { canonicalString, parseCanonical, type Encodable } from '../../src/math/canonical.ts';
+import { defaultGenesis, devLabel } from '../../src/genesis/default-genesis.ts';
+import type { EpochContext } from '../../src/epoch/epoch.ts';
+import { signGenesis, signGovernance, type FounderSignature, type GovernanceRecord } from '../../src/genesis/founders.ts';
+import { genesisHash, type Genesis } from '../../src/genesis/genesis.ts';
 import { appendEpoch, createStore, writeAnchorFile, type Anchor } from '../../src/io/ledger-store.ts';
-import { scenarioInputs } from '../../src/scenario.ts';
-import { HonestShardAgent, runLedgerEpoch, type LedgerRun } from '../../src/shard-agent.ts';
-import { devKey } from '../../src/signatures.ts';
-import type { State } from '../../src/state.ts';
+import { scenarioInputs } from '../../src/runs/scenario.ts';
+import { HonestShardAgent, runLedgerEpoch, type LedgerRun } from '../../src/coherence/shard-agent.ts';
+import { devKey } from '../../src/math/signatures.ts';
+import type { State } from '../../src/economics/state.ts';
 
 /**
  * The default genesis restricted to its first `shards` shards (2 or 4: their nodes, users and the

@@ -11,11 +11,11 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { canonicalString, parseCanonical, type Encodable, type Json } from '../../src/canonical.ts';
-import { checkLedgerEpoch, checkRecordReplay, recoveryEpoch, replayLedgerEpoch } from '../../src/coherence-ledger.ts';
-import { devLabel } from '../../src/default-genesis.ts';
-import { epochContext, type EpochContext } from '../../src/epoch.ts';
-import { recordHash, type EpochRecord } from '../../src/epoch-record.ts';
+import { canonicalString, parseCanonical, type Encodable, type Json } from '../../src/math/canonical.ts';
+import { checkLedgerEpoch, checkRecordReplay, recoveryEpoch, replayLedgerEpoch } from '../../src/coherence/coherence-ledger.ts';
+import { devLabel } from '../../src/genesis/default-genesis.ts';
+import { epochContext, type EpochContext } from '../../src/epoch/epoch.ts';
+import { recordHash, type EpochRecord } from '../../src/epoch/epoch-record.ts';
 import {
   appendEpoch,
   epochFile,
@@ -28,11 +28,11 @@ import {
   type Anchor,
   type RecoveredStore,
 } from '../../src/io/ledger-store.ts';
-import { ledgerInputsBytes, ledgerInputsHash, readStoredInputs, recoveryInputs } from '../../src/ledger-inputs.ts';
-import { openingField } from '../../src/psi-field.ts';
-import { honestLedgerEpoch } from '../../src/ledger-run.ts';
-import { devKey } from '../../src/signatures.ts';
-import { initialState, stateRoot, type State } from '../../src/state.ts';
+import { ledgerInputsBytes, ledgerInputsHash, readStoredInputs, recoveryInputs } from '../../src/ledger/ledger-inputs.ts';
+import { openingField } from '../../src/field/psi-field.ts';
+import { honestLedgerEpoch } from '../../src/runs/ledger-run.ts';
+import { devKey } from '../../src/math/signatures.ts';
+import { initialState, stateRoot, type State } from '../../src/economics/state.ts';
 import { appendHonest, createAnchoredStore, honestEpoch, smallGenesis } from './fixtures.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'qfs.mjs');

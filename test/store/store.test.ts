@@ -8,9 +8,9 @@ import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { parseCanonical } from '../../src/canonical.ts';
+import { parseCanonical } from '../../src/math/canonical.ts';
 import { anchorText, epochFile, openStore, parseAnchor, readAnchorFile, verifyStore, type Anchor } from '../../src/io/ledger-store.ts';
-import { stateRoot } from '../../src/state.ts';
+import { stateRoot } from '../../src/economics/state.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'qfs.mjs');
 const qfs = (...args: string[]) => {

@@ -1,0 +1,73 @@
+/**
+ * `qfs run` (= `npm run phase3`): the Phase 3 main job (SPEC §10, §11) on the built-in genesis or
+ * a certified genesis directory; writes and signs `evidence/phase3/`, verifies what it wrote, and
+ * prints the acceptance table. The job itself is models/phase3-run.ts; this is the edge.
+ */
+import type { Command } from 'commander';
+import { devLabel } from '../src/genesis/default-genesis.ts';
+import { QfsError } from '../src/core/errors.ts';
+import { genesisHash } from '../src/genesis/genesis.ts';
+import { keyFingerprint } from '../src/evidence/evidence-package.ts';
+import { writeEvidencePackage } from '../src/io/evidence-dir.ts';
+import { readSecretKeyFile } from '../src/io/key-files.ts';
+import { devKey } from '../src/math/signatures.ts';
+import { checkDevelopmentKeys, phase3 } from '../models/phase3-run.ts';
+import { conformanceRuntimes } from '../models/phase3-conformance.ts';
+import { certifiedGenesis, integer } from './args.ts';
+import { EXIT, run } from './output.ts';
+
+
+
+export function registerRun(program: Command): void {
+  program
+    .command('run')
+    .description('the Phase 3 main job: certify the genesis, run the honest and adversary scenario and the property suites, write and sign evidence/phase3, print the acceptance table')
+    .option('--genesis <dir>', 'a certified genesis directory whose shard, oracle and M founder keys are development keys (default: the built-in genesis)')
+    .option('--out <dir>', 'the evidence directory', 'evidence/phase3')
+    .option('--seed <n>', 'the seed of the scenario and of the property suites', '1')
+    .option('--key <file>', 'secret key file of the evidence signer (default: the DEVELOPMENT key evidence-signer)')
+    .option('--epochs <n>', 'epochs of the main run', '16')
+    .option('--runs <n>', 'runs per adversary property', '8')
+    .option('--scenario-runs <n>', 'scenario runs per attack', '2')
+    .option('--counterexamples <dir>', 'where failing properties write counterexamples', 'counterexamples')
+    .addHelpText(
+      'after',
+      `
+Writes the ten files of SPEC §10 into --out (the seven artifacts, phase3_final_hash.sha256, the
+manifest and its ML-DSA-87 signature; layouts in docs/spec.md P7 and P11), verifies them as
+\`qfs verify\` does, and prints the acceptance table of §11 (a criterion that was not measured is
+"not run", never a pass). Same seed, same bytes. Progress goes to stderr.
+Exit codes: 0 every measured criterion passed, 1 a criterion failed (or the package does not
+verify), 2 bad usage, 3 I/O.`,
+    )
+    .action(
+      run((opts: { genesis?: string; out: string; seed: string; key?: string; epochs: string; runs: string; scenarioRuns: string; counterexamples: string }) => {
+        const t0 = Date.now();
+        const seed = integer('--seed', 0n)(opts.seed);
+        const epochs = Number(integer('--epochs', 2n)(opts.epochs));
+        const runs = Number(integer('--runs', 1n)(opts.runs));
+        const scenarioRuns = Number(integer('--scenario-runs', 1n)(opts.scenarioRuns));
+        const g = certifiedGenesis(opts.genesis);
+        const devProblem = checkDevelopmentKeys(g.genesis);
+        if (devProblem !== null) throw new QfsError('E_USAGE', '--genesis', `the main job signs as every shard, the oracle and M founders with development keys (P4): ${devProblem}`);
+        const signer = opts.key === undefined ? { ...devKey(devLabel.evidence), label: devLabel.evidence, development: true } : readSecretKeyFile(opts.key);
+        const tty = process.stderr.isTTY;
+        const progress = (line: string) => process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
+        const r = phase3({ genesis: g.genesis, signatures: g.signatures, seed, epochs, runs, scenarioRuns, counterexamples: opts.counterexamples, runtimes: conformanceRuntimes, progress });
+        if (tty) process.stderr.write('\n');
+        const verified = writeEvidencePackage(
+          opts.out,
+          r.artifacts,
+          { genesisHash: genesisHash(g.genesis), seed, runs: BigInt(runs), epochs: r.epochs, versions: { qfs_harmonic: '0.1.0', spec: 'v4' }, runtimes: r.runtimes, acceptance: r.acceptance },
+          signer.secretKey,
+          { publicKey: signer.publicKey, label: signer.label, development: signer.development },
+        );
+        const width = Math.max(...r.acceptance.map((a) => a.id.length), 'evidence_verifies'.length);
+        process.stdout.write(`\nPhase 3 acceptance (SPEC §11), seed ${seed}, genesis ${genesisHash(g.genesis)}\n`);
+        for (const a of r.acceptance) process.stdout.write(`  ${a.status === 'pass' ? 'PASS   ' : a.status === 'fail' ? 'FAIL   ' : 'NOT RUN'} ${a.id.padEnd(width)}  ${a.figure}\n`);
+        process.stdout.write(`  PASS    ${'evidence_verifies'.padEnd(width)}  ${opts.out}: 10 files, merkle root ${verified.manifest.merkle_root}, signed by ${signer.label}${signer.development ? ' (DEVELOPMENT key)' : ''} key ${keyFingerprint(signer.publicKey)}\n`);
+        process.stdout.write(`\nwrote ${opts.out} in ${((Date.now() - t0) / 1000).toFixed(1)} s; verify: npx qfs verify ${opts.out}\n`);
+        if (r.acceptance.some((a) => a.status === 'fail')) process.exitCode = EXIT.invalid;
+      }),
+    );
+}
