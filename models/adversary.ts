@@ -39,12 +39,13 @@ import type { GovernanceCopy } from '../src/ledger/system-recovery.ts';
 import { signVote, type VoteBody } from '../src/ledger/vote.ts';
 import { exactMulDiv } from '../src/math/exact-math.ts';
 import { SCALE } from '../src/math/certified-math.ts';
+import { EA_IDS, EA_TABLE, type EaId } from '../src/core/vocabulary.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Strategies as data
 
-export const EAS = ['EA-1', 'EA-2', 'EA-3', 'EA-4', 'EA-5', 'EA-6', 'EA-7', 'EA-8', 'EA-9', 'EA-10', 'EA-11', 'EA-12', 'EA-13', 'EA-14'] as const;
-export type Ea = (typeof EAS)[number];
+export const EAS = EA_IDS;
+export type Ea = EaId;
 
 export type ShardAttack =
   | { readonly ea: 'EA-1'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint }
@@ -103,22 +104,8 @@ export function expectedTriple(a: Attack): Triple {
   }
 }
 
-export const EXPECTED_RESPONSE: Readonly<Record<Ea, string>> = {
-  'EA-1': 'CIR-302: halt, actions excluded',
-  'EA-2': 'CIR-412: halt, group halted next epoch',
-  'EA-3': 'CIR-511: abort, safe mode, voter halted',
-  'EA-4': 'CIR-302: cutoff, abort',
-  'EA-5': 'CIR-302: block commit (abort)',
-  'EA-6': 'CIR-302: zero-commit',
-  'EA-7': 'CIR-412: halt, group halted next epoch',
-  'EA-8': 'CIR-412: both rolled back',
-  'EA-9': 'CIR-302: actions undone',
-  'EA-10': 'CIR-511: abort, safe mode, voter halted',
-  'EA-11': 'snapshot rejected',
-  'EA-12': 'fallback + evidence',
-  'EA-13': 'hard cap, vote not counted',
-  'EA-14': 'caches repaired; altered epochs set aside + CIR-511',
-};
+/** SPEC §8's response column, as reports print it (src/core/vocabulary.ts). */
+export const EXPECTED_RESPONSE: Readonly<Record<Ea, string>> = Object.fromEntries(EA_IDS.map((ea) => [ea, EA_TABLE[ea].response])) as Record<Ea, string>;
 
 // ---------------------------------------------------------------------------------------------
 // Reading a run back from its canonical JSON (a stored counterexample's `commands`)

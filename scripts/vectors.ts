@@ -24,7 +24,8 @@ import { checkStep } from '../src/invariants/invariants.ts';
 import { merkleRootHex } from '../src/math/merkle.ts';
 import { applyOracle, decideOracle, signSnapshot, storedSnapshots, type SignedSnapshot } from '../src/epoch/oracle.ts';
 import { curl, fluxDemand, gradient, openingField, shardCoherences, triangles, type OpeningField } from '../src/field/psi-field.ts';
-import { atrSupply, chrSupply, flxSupply, initialState, psySupply, resSupply, stateRoot, topology, type State, type Topology } from '../src/economics/state.ts';
+import { atrSupply, chrSupply, flxSupply, initialState, psySupply, resSupply, stateRoot, type State } from '../src/economics/state.ts';
+import { topology, type Topology } from '../src/field/topology.ts';
 import { distributeTreasury } from '../src/economics/treasury-distribution.ts';
 
 type Vectors = Record<string, unknown>;

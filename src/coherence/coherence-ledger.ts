@@ -143,10 +143,12 @@ import { ownedEdges, readProposal, type SignedCopy } from '../ledger/proposal.ts
 import { openingField, triangles, type OpeningField, type Triangle } from '../field/psi-field.ts';
 import { syncBreach, syncRecord, syncTolerance } from '../ledger/psi-sync.ts';
 import { verifyDigest } from '../math/signatures.ts';
-import { stateRoot, type State, type Topology } from '../economics/state.ts';
+import { stateRoot, type State } from '../economics/state.ts';
+import { type Topology } from '../field/topology.ts';
 import { governanceEntries, governanceStep, incidentBookkeeping, type GovernanceCopy, type GovernanceEntry, type Offender } from '../ledger/system-recovery.ts';
 import { checkValidator } from '../epoch/validator.ts';
 import { candidateClaims, CLAIM_FIELDS, eaOfClaimField, readVote, type Claims, type VoteBody } from '../ledger/vote.ts';
+import { compareBigint, compareString } from '../core/vocabulary.ts';
 
 export type { SignedCopy };
 
@@ -213,8 +215,6 @@ export class LedgerFatal extends Error {
 type Step3Event = Extract<LedgerEvent, { readonly kind: 'proposal_ignored' | 'proposal_rejected' }>;
 type Step12Event = Extract<LedgerEvent, { readonly kind: 'vote_rejected' | 'vote_equivocation' | 'vote_root_mismatch' }>;
 
-const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const cmpBig = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 const enc = (v: unknown): string => canonicalString(v as Encodable);
 
 /** Step-3 and step-12 events in (shard, digest) order, a null shard first. */
@@ -222,8 +222,8 @@ function byShardDigest<E extends { readonly shard: bigint | null }>(events: E[],
   return events.sort((x, y) => {
     if (x.shard === null || y.shard === null) {
       if (x.shard !== y.shard) return x.shard === null ? -1 : 1;
-    } else if (x.shard !== y.shard) return cmpBig(x.shard, y.shard);
-    return cmpStr(digestOf(x), digestOf(y));
+    } else if (x.shard !== y.shard) return compareBigint(x.shard, y.shard);
+    return compareString(digestOf(x), digestOf(y));
   });
 }
 

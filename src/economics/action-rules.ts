@@ -30,9 +30,10 @@ import type { Result } from '../core/errors.ts';
 import { exactFloorDiv, exactMulDiv, exactAbs } from '../math/exact-math.ts';
 import { actingNode, type Action } from './harmonic-economics.ts';
 import { taggedHashHex } from '../math/hashing.ts';
-import { m, readMessage, type SchemaFault } from '../epoch/message-schema.ts';
+import { m, readMessage, type SchemaFault } from '../math/message-schema.ts';
 import type { OpeningField } from '../field/psi-field.ts';
-import type { NodeState, Topology, UnstakeEntry } from './state.ts';
+import type { NodeState, UnstakeEntry } from './state.ts';
+import type { Topology } from '../field/topology.ts';
 
 export const ACTION_CODES = [
   'malformed',

@@ -18,8 +18,10 @@
 import { abs, add, LIMIT, min, mulDiv, SCALE, sub, sum } from '../math/certified-math.ts';
 import { holoRewards, type HoloRewards } from './holo-reward.ts';
 import type { OpeningField } from '../field/psi-field.ts';
-import { account, accountNames, type Move, type NodeState, type State, type Topology, type UnstakeEntry, type UserState } from './state.ts';
+import { account, accountNames, type Move, type NodeState, type State, type UnstakeEntry, type UserState } from './state.ts';
+import { type Topology } from '../field/topology.ts';
 import { distributeTreasury, rewardsRecord, type RewardsRecord } from './treasury-distribution.ts';
+import { compareBigint } from '../core/vocabulary.ts';
 
 export type Action =
   | { readonly kind: 'transfer'; readonly from: bigint; readonly to: bigint; readonly amount: bigint; readonly nonce: bigint }
@@ -32,7 +34,6 @@ export const actingNode = (a: Action): bigint => (a.kind === 'transfer' || a.kin
 
 export type NodeValue = { readonly node: bigint; readonly value: bigint };
 
-const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function indexOf(topo: Topology, id: bigint): number {
   const i = topo.nodeIndex.get(id);
@@ -43,7 +44,7 @@ function indexOf(topo: Topology, id: bigint): number {
 /** Actions in canonical order `(shard, node, nonce)` (a new array). */
 export function canonicalActionOrder(topo: Topology, actions: readonly Action[]): Action[] {
   const shardOf = (a: Action): bigint => topo.shardIds[topo.nodeShard[indexOf(topo, actingNode(a))]!]!;
-  return [...actions].sort((x, y) => cmp(shardOf(x), shardOf(y)) || cmp(actingNode(x), actingNode(y)) || cmp(x.nonce, y.nonce));
+  return [...actions].sort((x, y) => compareBigint(shardOf(x), shardOf(y)) || compareBigint(actingNode(x), actingNode(y)) || compareBigint(x.nonce, y.nonce));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -102,7 +103,7 @@ export function applyActions(topo: Topology, state: State, actions: readonly Act
     update(i, () => ({ nonce: a.nonce }));
   }
 
-  queued.sort((x, y) => cmp(x.node, y.node) || cmp(x.nonce, y.nonce));
+  queued.sort((x, y) => compareBigint(x.node, y.node) || compareBigint(x.nonce, y.nonce));
   const released = c <= state.coherence;
   if (!released) return { nodes, unstakes: queued, moves, released };
 

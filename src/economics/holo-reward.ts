@@ -6,7 +6,7 @@
  */
 import { min, mul, mulDiv, floorDiv, SCALE, sum } from '../math/certified-math.ts';
 import type { OpeningField } from '../field/psi-field.ts';
-import type { Topology } from './state.ts';
+import type { Topology } from '../field/topology.ts';
 
 /** `m_i = min(A_MAX, floorDiv(ψ_i, BASE))`. */
 export const multiplier = (psi: bigint, base: bigint, aMax: bigint): bigint => min(aMax, floorDiv(psi, base));

@@ -10,7 +10,8 @@
  */
 import { add, mulDiv, SCALE, sub } from '../math/certified-math.ts';
 import type { HoloRewards } from './holo-reward.ts';
-import { account, accountNames, type Move, type Topology } from './state.ts';
+import { account, accountNames, type Move } from './state.ts';
+import { type Topology } from '../field/topology.ts';
 
 export type UserPayout = { readonly user: bigint; readonly node: bigint; readonly u: bigint };
 

@@ -9,9 +9,18 @@ import type { Action, Flow, NodeValue, ResCredit } from '../economics/harmonic-e
 import { taggedHashHex } from '../math/hashing.ts';
 import type { Move } from '../economics/state.ts';
 import type { UserPayout } from '../economics/treasury-distribution.ts';
-import type { ClaimField, LegClaim, PayoutClaim } from '../ledger/vote.ts';
 
-export type Outcome = 'commit' | 'abort' | 'frozen';
+import type { Outcome } from '../core/vocabulary.ts';
+export type { Outcome };
+
+/** What a vote claims about a payout and a cross-shard leg (§6 step 12; the vote itself is src/ledger/vote.ts). */
+export type PayoutClaim = { readonly node: bigint; readonly cut: bigint; readonly users: readonly { readonly user: bigint; readonly value: bigint }[] };
+export type LegClaim = { readonly leg: string; readonly value: bigint };
+
+/** The claim fields in the order a mismatch is classified and listed (§6 step 12: EA-10, EA-3, EA-5, EA-4, EA-13). */
+export const CLAIM_FIELDS = ['cross_in', 'cross_out', 'payouts', 'flx_delta', 'chr_delta', 'res', 'multipliers', 'rewards', 'psy_minted'] as const;
+export type ClaimField = (typeof CLAIM_FIELDS)[number];
+
 
 /** Why step 1 rejected a snapshot (EA-11), in check order; `superseded` is decided last. */
 export type OracleReason = 'malformed' | 'bad_signature' | 'future' | 'stale' | 'replayed' | 'superseded';
@@ -74,7 +83,7 @@ export const recordHash = (record: EpochRecord): string => taggedHashHex('qfs/v1
 // ---------------------------------------------------------------------------------------------
 // The ledger's incidents and events (layouts pinned in coherence-ledger.ts, P9)
 
-export type CirCode = 'CIR-302' | 'CIR-412' | 'CIR-511';
+export type { CirCode } from '../core/vocabulary.ts';
 
 /** EA-7: the first triangle (node ids a < b < c) whose curl, with the shard's gradients on its owned edges, exceeds the bound. */
 export type CurlEvidence = {

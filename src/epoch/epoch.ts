@@ -104,7 +104,8 @@ import { canonicalSha256, toHex } from '../math/hashing.ts';
 import { chooseActions, honestProposal, type ProposalBody } from '../economics/honest-agent.ts';
 import { applyOracle, decideOracle, oracleIncident, storedSnapshots, type SignedSnapshot, type StoredSnapshot } from './oracle.ts';
 import { openingField, type OpeningField } from '../field/psi-field.ts';
-import { stateRoot, topology, type State, type Topology } from '../economics/state.ts';
+import { stateRoot, type State } from '../economics/state.ts';
+import { topology, type Topology } from '../field/topology.ts';
 import { stakeCoherence, type ActionCode, type ActionBasis } from '../economics/action-rules.ts';
 import { checkValidator } from './validator.ts';
 

@@ -18,10 +18,12 @@ import type { Encodable, Json } from '../math/canonical.ts';
 import type { OracleEvidence, OracleIncident, OracleReason } from './epoch-record.ts';
 import type { NodeValue } from '../economics/harmonic-economics.ts';
 import { fromHex, taggedHash, toHex } from '../math/hashing.ts';
-import { m, path, readMessage, type SchemaFault } from './message-schema.ts';
+import { m, path, readMessage, type SchemaFault } from '../math/message-schema.ts';
 import type { Result } from '../core/errors.ts';
 import { signValue, verifyDigest } from '../math/signatures.ts';
-import type { NodeState, State, Topology } from '../economics/state.ts';
+import type { NodeState, State } from '../economics/state.ts';
+import type { Topology } from '../field/topology.ts';
+import { compareString } from '../core/vocabulary.ts';
 
 /** One received copy: the snapshot as canonical JSON and a signature (hex). */
 export type SignedSnapshot = { readonly snapshot: Json; readonly signature: string };
@@ -74,10 +76,9 @@ export function storedSnapshots(copies: readonly SignedSnapshot[]): StoredSnapsh
     if (digest === undefined) continue;
     seen.set(`${digest}\u0000${c.signature}`, { digest, snapshot: c.snapshot, signature: c.signature });
   }
-  return [...seen.values()].sort((x, y) => cmpStr(x.digest, y.digest) || cmpStr(x.signature, y.signature));
+  return [...seen.values()].sort((x, y) => compareString(x.digest, y.digest) || compareString(x.signature, y.signature));
 }
 
-const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export type Admitted = { readonly digest: string; readonly snapshot: Snapshot };
 

@@ -12,8 +12,8 @@ import type { EpochEvent, ValidatorEvidence, ValidatorIncident } from './epoch-r
 import type { Result } from '../core/errors.ts';
 import type { NodeValue } from '../economics/harmonic-economics.ts';
 import { taggedHashHex } from '../math/hashing.ts';
-import { m, path, readMessage, type SchemaFault } from './message-schema.ts';
-import type { Topology } from '../economics/state.ts';
+import { m, path, readMessage, type SchemaFault } from '../math/message-schema.ts';
+import type { Topology } from '../field/topology.ts';
 
 export type ValidatorAnswer = { readonly epoch: bigint; readonly psi: readonly NodeValue[] };
 

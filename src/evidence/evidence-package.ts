@@ -17,6 +17,7 @@ import { merkleRootHex } from '../math/merkle.ts';
 import { at, Reader, type JsonObject } from '../math/schema.ts';
 import { devKey, signDigest, SIGNATURE_BYTES, verifyDigest } from '../math/signatures.ts';
 import { atrSupply, chrSupply, flxSupply, psySupply, resSupply, stateRoot, type State } from '../economics/state.ts';
+import { compareString } from '../core/vocabulary.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Names and constants (P11.1)
@@ -37,10 +38,9 @@ export const FINAL_HASH_FILE = 'phase3_final_hash.sha256';
 export const MANIFEST_FILE = 'phase3_manifest.json';
 export const SIGNATURE_FILE = 'phase3_manifest.sig';
 
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Every file of a package, in name order: exactly these and nothing else. */
-export const PACKAGE_FILES: readonly string[] = [...ARTIFACTS, FINAL_HASH_FILE, MANIFEST_FILE, SIGNATURE_FILE].sort(byCodeUnit);
+export const PACKAGE_FILES: readonly string[] = [...ARTIFACTS, FINAL_HASH_FILE, MANIFEST_FILE, SIGNATURE_FILE].sort(compareString);
 
 export const MANIFEST_FORMAT = 'qfs-phase3/manifest/1';
 export const LEDGER_FORMAT = 'qfs-phase3/ledger-consistency/1';
@@ -149,7 +149,7 @@ function artifactBytes(artifacts: ReadonlyMap<string, Uint8Array>, name: string)
 
 /** The manifest (P11.3) of the seven artifacts. Throws `E_EVIDENCE` for a missing or unknown artifact, or a manifest the reader would refuse. */
 export function buildManifest(artifacts: ReadonlyMap<string, Uint8Array>, params: EvidenceParameters, signer: SignerInfo): Manifest {
-  const unknown = [...artifacts.keys()].filter((n) => !(ARTIFACTS as readonly string[]).includes(n)).sort(byCodeUnit);
+  const unknown = [...artifacts.keys()].filter((n) => !(ARTIFACTS as readonly string[]).includes(n)).sort(compareString);
   if (unknown.length > 0) throw new QfsError('E_EVIDENCE', unknown[0]!, 'not an artifact of the package (SPEC §10 lists seven)');
   const acceptance = params.acceptance.map((row) => ({
     id: row.id,
@@ -344,7 +344,7 @@ export function readManifest(bytes: Uint8Array): Manifest {
   const vo = po.versions;
   if (vo === null || typeof vo !== 'object' || Array.isArray(vo)) r.fail('parameters.versions', 'expected an object (name → version string)');
   const versions: Record<string, string> = {};
-  for (const k of Object.keys(vo as JsonObject).sort(byCodeUnit)) versions[k] = r.string((vo as JsonObject)[k], `parameters.versions.${k}`);
+  for (const k of Object.keys(vo as JsonObject).sort(compareString)) versions[k] = r.string((vo as JsonObject)[k], `parameters.versions.${k}`);
   const parameters = { seed: r.id(po.seed, 'parameters.seed'), runs: r.id(po.runs, 'parameters.runs'), epochs: r.id(po.epochs, 'parameters.epochs'), versions };
   const ro = r.object(o.runtimes, 'runtimes', ['typescript', 'python', 'rust']);
   const root = (k: string) => r.nullOr(ro[k], `runtimes.${k}`, (v, p) => r.digest(v, p));
@@ -421,7 +421,7 @@ function verifyOrThrow(entries: PackageEntries, expectedKey?: Uint8Array): Verif
   }
   // 3. file list: missing (name order), then extra (name order)
   for (const name of PACKAGE_FILES) present(entries, name);
-  const extra = [...entries.keys()].filter((n) => !PACKAGE_FILES.includes(n)).sort(byCodeUnit);
+  const extra = [...entries.keys()].filter((n) => !PACKAGE_FILES.includes(n)).sort(compareString);
   if (extra.length > 0) fault(extra[0]!, `unexpected file: a package holds exactly the ${PACKAGE_FILES.length} files of SPEC §10`);
   // 4. each artifact's size and hash, name order
   const art = new Map<string, Uint8Array>();

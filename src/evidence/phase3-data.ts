@@ -11,11 +11,11 @@ import type { EpochContext } from '../epoch/epoch.ts';
 import type { EpochRecord } from '../epoch/epoch-record.ts';
 import { curl, openingField, triangles } from '../field/psi-field.ts';
 import { atrSupply, chrSupply, flxSupply, psySupply, resSupply, type State } from '../economics/state.ts';
+import { compareBigint } from '../core/vocabulary.ts';
 
 export type EpochStep = { readonly prev: State; readonly record: EpochRecord; readonly next: State };
 
 const total = (xs: readonly { value: bigint }[]): bigint => xs.reduce((s, x) => s + x.value, 0n);
-const byBigint = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The opening field of the step's epoch: chr and atr of S, and the dissonance after step 1
@@ -149,7 +149,7 @@ export function holofieldRewards(ctx: EpochContext, steps: readonly EpochStep[])
       total_weight: w,
       rewarded,
       nodes_rewarded: withReward,
-      multipliers: [...hist.entries()].sort(([a], [b]) => byBigint(a, b)).map(([m, count]) => ({ m, count })),
+      multipliers: [...hist.entries()].sort(([a], [b]) => compareBigint(a, b)).map(([m, count]) => ({ m, count })),
     };
   });
   return {

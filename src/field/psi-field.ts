@@ -5,7 +5,7 @@
  * shard index s.
  */
 import { abs, add, floorDiv, mulDiv, SCALE, subSigned, sum } from '../math/certified-math.ts';
-import type { Topology } from '../economics/state.ts';
+import type { Topology } from './topology.ts';
 
 /** What ψ reads of a node. */
 export type PsiInput = { readonly chr: bigint; readonly atr: bigint; readonly dis: bigint };

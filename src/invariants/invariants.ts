@@ -26,7 +26,8 @@ import { actingNode, type Action, type Flow, type ResCredit } from '../economics
 import type { Genesis } from '../genesis/genesis.ts';
 import { decideOracle, oracleIncident, storedSnapshots, type OracleDecision } from '../epoch/oracle.ts';
 import type { OpeningField } from '../field/psi-field.ts';
-import { account, parseAccount, stateRoot, type Account, type Move, type MoveKind, type State, type Topology, type UnstakeEntry } from '../economics/state.ts';
+import { account, parseAccount, stateRoot, type Account, type Move, type MoveKind, type State, type UnstakeEntry } from '../economics/state.ts';
+import { type Topology } from '../field/topology.ts';
 import type { StoredInputs } from '../epoch/epoch.ts';
 import type { ProposalBody } from '../economics/honest-agent.ts';
 import { checkValidator } from '../epoch/validator.ts';
@@ -38,8 +39,10 @@ import { triangles } from '../field/psi-field.ts';
 import { verifyDigest } from '../math/signatures.ts';
 import { governanceEntries, governanceStep, type Offender } from '../ledger/system-recovery.ts';
 import { candidateClaims, CLAIM_FIELDS, eaOfClaimField, readVote, type Claims, type VoteBody } from '../ledger/vote.ts';
+import { compareBigint, type CirCode, type InvariantId } from '../core/vocabulary.ts';
 
-export type CirCode = 'CIR-511';
+/** Every catalog violation is answered by CIR-511 (SPEC §9). */
+export type CatalogCir = Extract<CirCode, 'CIR-511'>;
 
 /** What a step check reads. */
 export type StepArgs = {
@@ -61,19 +64,19 @@ export type Violation = { readonly message: string; readonly expected: string; r
 export type StepCheck = (x: StepArgs) => Violation | null;
 
 export type StepInvariant = {
-  readonly id: string;
+  readonly id: InvariantId;
   readonly kind: 'step';
   readonly commitOnly: boolean;
   readonly statement: string;
-  readonly cir: CirCode;
+  readonly cir: CatalogCir;
   readonly check: StepCheck;
 };
 export type MetamorphicInvariant = {
-  readonly id: string;
+  readonly id: InvariantId;
   readonly kind: 'metamorphic';
   readonly commitOnly: false;
   readonly statement: string;
-  readonly cir: CirCode;
+  readonly cir: CatalogCir;
   /** Re-executes epochs with changed inputs: provided by the property suites named here. */
   readonly check: { readonly providedBy: 'property-suite'; readonly suites: readonly string[] };
 };
@@ -118,7 +121,6 @@ function first(...checks: (() => Violation | null)[]): Violation | null {
   return null;
 }
 
-const cmp = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 const total = (xs: readonly bigint[]): bigint => xs.reduce((s, x) => s + x, 0n);
 const isCommit = (x: StepArgs): boolean => x.record.outcome === 'commit';
 
@@ -240,7 +242,7 @@ class Derived {
       const topo = this.x.topology;
       const shardOf = (a: Action): bigint => topo.shardIds[topo.nodeShard[topo.nodeIndex.get(actingNode(a))!]!]!;
       const out = this.x.record.voters.flatMap((v) => (this.proposals.get(v) ?? []).flatMap((p) => p.actions));
-      return out.sort((p, q) => cmp(shardOf(p), shardOf(q)) || cmp(actingNode(p), actingNode(q)) || cmp(p.nonce, q.nonce));
+      return out.sort((p, q) => compareBigint(shardOf(p), shardOf(q)) || compareBigint(actingNode(p), actingNode(q)) || compareBigint(p.nonce, q.nonce));
     });
   }
   /** Step 4 recomputed. */
@@ -275,7 +277,7 @@ class Derived {
         } else newEntries.push({ node: a.node, nonce: a.nonce, amount: a.amount, since: t });
         nonce[i] = a.nonce > nonce[i]! ? a.nonce : nonce[i]!;
       }
-      const byNodeNonce = (p: UnstakeEntry, q: UnstakeEntry): number => cmp(p.node, q.node) || cmp(p.nonce, q.nonce);
+      const byNodeNonce = (p: UnstakeEntry, q: UnstakeEntry): number => compareBigint(p.node, q.node) || compareBigint(p.nonce, q.nonce);
       newEntries.sort(byNodeNonce);
       const all = [...prev.unstakes, ...newEntries].sort(byNodeNonce);
       const unstakeMoves: Move[] = [];
@@ -410,7 +412,7 @@ class Derived {
           if (share > 0n) moves.push({ kind: 'payout', from: account.treasury, to: account.userFlx(u.id), amount: share });
         }
       });
-      const users = [...uOf.entries()].sort(([a], [b]) => cmp(a, b)).map(([user, v]) => ({ user, ...v }));
+      const users = [...uOf.entries()].sort(([a], [b]) => compareBigint(a, b)).map(([user, v]) => ({ user, ...v }));
       return { k, users, moves, paid };
     });
   }
@@ -1248,7 +1250,7 @@ function recordInputs(x: StepArgs): Violation | null {
 // ---------------------------------------------------------------------------------------------
 // The catalog
 
-const step = (id: string, commitOnly: boolean, statement: string, check: StepCheck): StepInvariant => ({
+const step = (id: InvariantId, commitOnly: boolean, statement: string, check: StepCheck): StepInvariant => ({
   id,
   kind: 'step',
   commitOnly,
@@ -1256,7 +1258,7 @@ const step = (id: string, commitOnly: boolean, statement: string, check: StepChe
   cir: 'CIR-511',
   check,
 });
-const metamorphic = (id: string, statement: string, suites: readonly string[]): MetamorphicInvariant => ({
+const metamorphic = (id: InvariantId, statement: string, suites: readonly string[]): MetamorphicInvariant => ({
   id,
   kind: 'metamorphic',
   commitOnly: false,

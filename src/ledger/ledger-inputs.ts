@@ -25,7 +25,8 @@ import { canonicalBytes, canonicalString, parseCanonical, type Encodable, type J
 import { err, ok, QfsError, type Result } from '../core/errors.ts';
 import type { FounderSignature } from '../genesis/founders.ts';
 import { sha256, taggedHashHex, toHex, type Tag } from '../math/hashing.ts';
-import { m, path } from '../epoch/message-schema.ts';
+import { m, path } from '../math/message-schema.ts';
+import { compareString } from '../core/vocabulary.ts';
 
 export const MESSAGE_KINDS = ['governance', 'proposal', 'snapshot', 'validator', 'vote'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
@@ -62,7 +63,6 @@ export const isRecoveryInputs = (x: StoredLedgerInputs): x is RecoveryInputs => 
 /** The recovery epoch's document: `{ epoch: from, recovery }`. */
 export const recoveryInputs = (recovery: Recovery): RecoveryInputs => ({ epoch: recovery.from, recovery });
 
-const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** `H(tag of kind, message)` in hex; undefined for a value with no canonical form. */
 export function messageDigest(kind: MessageKind, message: Json): string | undefined {
@@ -109,15 +109,15 @@ export function signedEntries(kind: SignedEntry['kind'], copies: readonly { read
     by.set(digest, e);
   }
   return [...by.entries()]
-    .sort(([a], [b]) => cmpStr(a, b))
-    .map(([digest, e]) => ({ kind, digest, message: e.message, signatures: [...e.sigs].sort(cmpStr) }));
+    .sort(([a], [b]) => compareString(a, b))
+    .map(([digest, e]) => ({ kind, digest, message: e.message, signatures: [...e.sigs].sort(compareString) }));
 }
 
 const kindRank = (k: MessageKind): number => MESSAGE_KINDS.indexOf(k);
 
 /** The document, entries sorted by (kind, digest). */
 export function ledgerInputs(epoch: bigint, entries: readonly InputEntry[]): LedgerInputs {
-  return { epoch, messages: [...entries].sort((x, y) => kindRank(x.kind) - kindRank(y.kind) || cmpStr(x.digest, y.digest)) };
+  return { epoch, messages: [...entries].sort((x, y) => kindRank(x.kind) - kindRank(y.kind) || compareString(x.digest, y.digest)) };
 }
 
 /** The stored file's bytes: the document's canonical bytes (no trailing newline). */
@@ -176,7 +176,7 @@ export function readLedgerInputs(doc: Json): Result<LedgerInputs, QfsError> {
     for (let i = 1; i < messages.length; i++) {
       const a = messages[i - 1]!;
       const b = messages[i]!;
-      const order = kindRank(a.kind) - kindRank(b.kind) || cmpStr(a.digest, b.digest);
+      const order = kindRank(a.kind) - kindRank(b.kind) || compareString(a.digest, b.digest);
       if (order >= 0) m.fail(path('messages', i), 'entries are not strictly ascending by (kind, digest)');
     }
     if (messages.filter((e) => e.kind === 'validator').length > 1) m.fail('messages', 'more than one validator answer');

@@ -22,9 +22,9 @@ import { actionDigest, compareActions, readAction } from '../economics/action-ru
 import type { Action, NodeValue } from '../economics/harmonic-economics.ts';
 import { taggedHashHex, toHex } from '../math/hashing.ts';
 import type { ProposalBody, Reports } from '../economics/honest-agent.ts';
-import { m, path, readMessage, type SchemaFault } from '../epoch/message-schema.ts';
+import { m, path, readMessage, type SchemaFault } from '../math/message-schema.ts';
 import { signValue } from '../math/signatures.ts';
-import type { Topology } from '../economics/state.ts';
+import type { Topology } from '../field/topology.ts';
 
 export type { ProposalBody, Reports };
 

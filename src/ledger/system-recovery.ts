@@ -27,6 +27,7 @@ import type { Genesis } from '../genesis/genesis.ts';
 import { taggedHashHex } from '../math/hashing.ts';
 import { received } from './ledger-inputs.ts';
 import type { Founder, ShardState, State } from '../economics/state.ts';
+import { compareBigint, compareString } from '../core/vocabulary.ts';
 
 /** One received copy of a governance record (P3.8). */
 export type GovernanceCopy = { readonly record: Json; readonly signatures: readonly FounderSignature[] };
@@ -34,8 +35,6 @@ export type GovernanceCopy = { readonly record: Json; readonly signatures: reado
 /** A record as the epoch reads it: its digest and the union of its copies' signatures (distinct, by (founder, signature)). */
 export type GovernanceEntry = { readonly digest: string; readonly record: Json; readonly signatures: readonly FounderSignature[] };
 
-const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-const cmpBig = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const canonicalOk = (v: unknown): boolean => {
   try {
@@ -74,11 +73,11 @@ export function governanceEntries(copies: readonly GovernanceCopy[]): Governance
     }
   }
   return [...by.entries()]
-    .sort(([a], [b]) => cmpStr(a, b))
+    .sort(([a], [b]) => compareString(a, b))
     .map(([digest, e]) => ({
       digest,
       record: e.record,
-      signatures: [...e.sigs.values()].sort((x, y) => cmpBig(x.founder, y.founder) || cmpStr(x.signature, y.signature)),
+      signatures: [...e.sigs.values()].sort((x, y) => compareBigint(x.founder, y.founder) || compareString(x.signature, y.signature)),
     }));
 }
 
@@ -102,7 +101,7 @@ export function governanceStep(genesis: Genesis, genesisHash: string, S: State, 
   let state = S;
   const events: LedgerEvent[] = [];
   const applied: { digest: string; record: GovernanceRecord }[] = [];
-  const sorted = [...entries].sort((x, y) => cmpStr(x.digest, y.digest));
+  const sorted = [...entries].sort((x, y) => compareString(x.digest, y.digest));
   for (const e of sorted) {
     const v = verifyGovernance(e.record, e.signatures, {
       genesis: genesisHash,

@@ -29,13 +29,17 @@ import type { Result } from '../core/errors.ts';
 import { actionDigest } from '../economics/action-rules.ts';
 import type { Action, NodeValue } from '../economics/harmonic-economics.ts';
 import { taggedHashHex, toHex } from '../math/hashing.ts';
-import { m, path, readMessage, type SchemaFault } from '../epoch/message-schema.ts';
+import { m, path, readMessage, type SchemaFault } from '../math/message-schema.ts';
 import { toJson, type SignedCopy } from './proposal.ts';
 import { signValue } from '../math/signatures.ts';
-import type { NodeState, Topology } from '../economics/state.ts';
+import type { NodeState } from '../economics/state.ts';
+import type { Topology } from '../field/topology.ts';
+import { compareString } from '../core/vocabulary.ts';
 
-export type PayoutClaim = { readonly node: bigint; readonly cut: bigint; readonly users: readonly { readonly user: bigint; readonly value: bigint }[] };
-export type LegClaim = { readonly leg: string; readonly value: bigint };
+import type { ClaimField, LegClaim, PayoutClaim } from '../epoch/epoch-record.ts';
+import { CLAIM_FIELDS } from '../epoch/epoch-record.ts';
+export { CLAIM_FIELDS };
+export type { ClaimField, LegClaim, PayoutClaim };
 
 export type Claims = {
   readonly chr_delta: readonly NodeValue[];
@@ -51,9 +55,6 @@ export type Claims = {
 
 export type VoteBody = { readonly epoch: bigint; readonly shard: bigint; readonly root: string; readonly claims: Claims };
 
-/** The claim fields in the order a mismatch is classified and listed (§6 step 12: EA-10, EA-3, EA-5, EA-4, EA-13). */
-export const CLAIM_FIELDS = ['cross_in', 'cross_out', 'payouts', 'flx_delta', 'chr_delta', 'res', 'multipliers', 'rewards', 'psy_minted'] as const;
-export type ClaimField = (typeof CLAIM_FIELDS)[number];
 
 export type VoteEa = 'EA-10' | 'EA-3' | 'EA-5' | 'EA-4' | 'EA-13';
 
@@ -174,7 +175,6 @@ export type ClaimBasis = {
   readonly actions: readonly Action[];
 };
 
-const cmpStr = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The claims of the candidate for every shard (aligned with the topology's shards). */
 export function candidateClaims(b: ClaimBasis): Claims[] {
@@ -195,7 +195,7 @@ export function candidateClaims(b: ClaimBasis): Claims[] {
   return topo.shardIds.map((_, s) => {
     const members = topo.shardNodes[s]!;
     const list = (f: (i: number) => bigint): NodeValue[] => members.map((i) => ({ node: topo.nodeIds[i]!, value: f(i) }));
-    const bySort = (xs: LegClaim[]): LegClaim[] => [...xs].sort((x, y) => cmpStr(x.leg, y.leg));
+    const bySort = (xs: LegClaim[]): LegClaim[] => [...xs].sort((x, y) => compareString(x.leg, y.leg));
     return {
       chr_delta: list((i) => b.after[i]!.chr - b.before[i]!.chr),
       flx_delta: list((i) => b.after[i]!.flx - b.before[i]!.flx),

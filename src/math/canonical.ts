@@ -5,6 +5,7 @@
  * A reader accepts only bytes that are already canonical: it never normalises (that would change a hash).
  */
 import { QfsError } from '../core/errors.ts';
+import { compareString } from '../core/vocabulary.ts';
 
 /** What the encoder accepts. */
 export type Encodable =
@@ -33,7 +34,6 @@ export interface Sink {
   write(chunk: string): void;
 }
 
-const byCodeUnit = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 function encodeString(s: string, path: string): string {
   if (LONE_SURROGATE.test(s)) fail(path, 'string holds a lone surrogate (not UTF-8)');
@@ -72,7 +72,7 @@ function shapeOf(keys: readonly string[]): Shape | undefined {
       if (sameKeys(sh.keys, keys)) return sh;
     }
   }
-  const sorted = [...keys].sort(byCodeUnit);
+  const sorted = [...keys].sort(compareString);
   for (let i = 0; i < sorted.length; i++) if (!KEY.test(sorted[i]!)) return undefined;
   const sh: Shape = { keys: [...keys], sorted, heads: sorted.map((k, i) => `${i === 0 ? '{' : ','}"${k}":`) };
   if (shapeCount < MAX_SHAPES && (bucket === undefined || bucket.length < MAX_SHAPES_PER_FIRST_KEY)) {
@@ -213,7 +213,7 @@ class Encoder {
 
   /** An object with a key that is not `[a-z0-9_]+`: written key by key until the fault. */
   private general(obj: { readonly [key: string]: Encodable }, unsorted: string[], depth: number): void {
-    const keys = unsorted.sort(byCodeUnit);
+    const keys = unsorted.sort(compareString);
     this.put('{');
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as string;

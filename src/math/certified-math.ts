@@ -4,6 +4,7 @@
  * raises a MathViolation instead of guessing a rounding or wrapping around.
  */
 import { QfsError } from '../core/errors.ts';
+import { compareBigint } from '../core/vocabulary.ts';
 
 /** One unit (1) in fixed point, and one token in base units. */
 export const SCALE = 10n ** 18n;
@@ -96,7 +97,6 @@ export const max = (a: bigint, b: bigint): bigint => (a > b ? a : b);
 export const abs = (a: bigint): bigint => (a < 0n ? -a : a);
 
 /** Ascending bigint comparator (for `Array.prototype.sort`, which would otherwise compare strings). */
-export const compareBigint = (a: bigint, b: bigint): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Lower median: sort ascending, take index `floorDiv(n - 1, 2)`. Undefined (a violation) for `[]`. */
 export function median(xs: readonly bigint[]): bigint {

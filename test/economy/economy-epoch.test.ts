@@ -10,19 +10,8 @@ import { defaultGenesis } from '../../src/genesis/default-genesis.ts';
 import type { Genesis } from '../../src/genesis/genesis.ts';
 import { actingNode, runEconomy, type Action } from '../../src/economics/harmonic-economics.ts';
 import { openingField } from '../../src/field/psi-field.ts';
-import {
-  account,
-  atrSupply,
-  chrSupply,
-  flxSupply,
-  initialState,
-  psySupply,
-  resSupply,
-  type Account,
-  type State,
-  type Topology,
-  topology,
-} from '../../src/economics/state.ts';
+import { account, atrSupply, chrSupply, flxSupply, initialState, psySupply, resSupply, type Account, type State } from '../../src/economics/state.ts';
+import { type Topology, topology } from '../../src/field/topology.ts';
 import { arbGenesis, arbIntent, S, validActions, type Intent } from './fixtures.ts';
 
 /** Every account's balance. */

@@ -15,7 +15,8 @@ import { fieldFlow, mintPsy, rebalanceChr, resonance, runEconomy } from '../../s
 import { canonicalSha256, taggedHash, taggedHashHex, TAGS, toHex } from '../../src/math/hashing.ts';
 import { holoRewards } from '../../src/economics/holo-reward.ts';
 import { openingField } from '../../src/field/psi-field.ts';
-import { initialState, stateRoot, topology, type State } from '../../src/economics/state.ts';
+import { initialState, stateRoot, type State } from '../../src/economics/state.ts';
+import { topology } from '../../src/field/topology.ts';
 import { distributeTreasury, rewardsRecord } from '../../src/economics/treasury-distribution.ts';
 import { arbGenesis, arbIntent, validActions } from './fixtures.ts';
 import {

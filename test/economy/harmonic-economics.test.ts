@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { LIMIT, MathViolation } from '../../src/math/certified-math.ts';
 import { applyActions, canonicalActionOrder, fieldFlow, mintPsy, rebalanceChr, resonance, type Action } from '../../src/economics/harmonic-economics.ts';
 import { openingField } from '../../src/field/psi-field.ts';
-import { initialState, topology, type State } from '../../src/economics/state.ts';
+import { initialState, type State } from '../../src/economics/state.ts';
+import { topology } from '../../src/field/topology.ts';
 import { arbGenesis, EXAMPLE, S } from './fixtures.ts';
 
 const topo = topology(EXAMPLE);

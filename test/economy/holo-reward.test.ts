@@ -3,7 +3,8 @@ import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { floorShares, holoRewards } from '../../src/economics/holo-reward.ts';
 import { openingField } from '../../src/field/psi-field.ts';
-import { initialState, topology } from '../../src/economics/state.ts';
+import { initialState } from '../../src/economics/state.ts';
+import { topology } from '../../src/field/topology.ts';
 import { arbGenesis, EXAMPLE, S } from './fixtures.ts';
 
 describe('step 9: rewards', () => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { MathViolation } from '../../src/math/certified-math.ts';
 import { defaultGenesis } from '../../src/genesis/default-genesis.ts';
 import { curl, flowEnds, globalCoherence, openingField, psiOf, triangles } from '../../src/field/psi-field.ts';
-import { initialState, topology, type Topology } from '../../src/economics/state.ts';
+import { initialState } from '../../src/economics/state.ts';
+import { topology, type Topology } from '../../src/field/topology.ts';
 import { arbGenesis, EXAMPLE, genesisOf, S } from './fixtures.ts';
 
 /** Every triangle by brute force over all node triples, for comparison with the enumerator. */

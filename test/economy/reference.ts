@@ -22,7 +22,8 @@ import {
 } from '../../src/economics/harmonic-economics.ts';
 import { multiplier, resFeedback, rewardWeight, type HoloRewards } from '../../src/economics/holo-reward.ts';
 import { flowEnds, type OpeningField } from '../../src/field/psi-field.ts';
-import { account, type Move, type State, type Topology } from '../../src/economics/state.ts';
+import { account, type Move, type State } from '../../src/economics/state.ts';
+import { type Topology } from '../../src/field/topology.ts';
 import type { Distribution, RewardsRecord } from '../../src/economics/treasury-distribution.ts';
 
 // ---------------------------------------------------------------------------------------------

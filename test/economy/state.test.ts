@@ -2,19 +2,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { canonicalString } from '../../src/math/canonical.ts';
-import {
-  account,
-  ACCOUNT,
-  atrSupply,
-  chrSupply,
-  flxSupply,
-  initialState,
-  parseAccount,
-  psySupply,
-  resSupply,
-  stateRoot,
-  topology,
-} from '../../src/economics/state.ts';
+import { account, ACCOUNT, atrSupply, chrSupply, flxSupply, initialState, parseAccount, psySupply, resSupply, stateRoot } from '../../src/economics/state.ts';
+import { topology } from '../../src/field/topology.ts';
 import { EXAMPLE, genesisOf, S } from './fixtures.ts';
 
 describe('state', () => {

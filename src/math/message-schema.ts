@@ -8,7 +8,7 @@
  * gradients and deltas in `[-2^127, 2^127)`. Integers are canonical decimal strings (§2).
  */
 import { err, ok, QfsError, type Result } from '../core/errors.ts';
-import { at, Reader, type JsonObject } from '../math/schema.ts';
+import { at, Reader, type JsonObject } from './schema.ts';
 
 export type { JsonObject };
 
