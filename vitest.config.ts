@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -9,5 +10,8 @@ export default defineConfig({
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    // vitest's default is one worker fewer than the cores: on CI's two cores that is one. The
+    // suites are CPU-bound and independent, so use every core (QFS_WORKERS overrides).
+    maxWorkers: Number(process.env.QFS_WORKERS ?? availableParallelism()),
   },
 });

@@ -9,6 +9,10 @@
  * outside the timed region. In the same run, a baseline — the state root of S alone — so that the
  * ratio epoch / baseline can be compared across noisy machines. Medians of N epochs per size.
  *
+ * Then (unless `--no-ledger`) bench/ledger.ts once per ML-DSA backend, each in its own process:
+ * ledger epochs per second on the default genesis with real signatures (`--ledger-epochs`), and
+ * signatures and verifications per second; the noble row is the baseline of the liboqs row.
+ *
  * Per-stage timings: after each timed epoch, the stages of that same epoch are run again one by
  * one on the same S and inputs (the exported functions `runHonestEpoch` is made of) and timed:
  * prev_root (root of S), oracle (step 1), opening_field (step 2), agents (the honest agents'
@@ -44,6 +48,8 @@ const { values } = parseArgs({
     actions: { type: 'string', default: '300' },
     'oracle-nodes': { type: 'string', default: '300' },
     'no-stages': { type: 'boolean', default: false },
+    'no-ledger': { type: 'boolean', default: false },
+    'ledger-epochs': { type: 'string', default: '20' },
     v8: { type: 'string' },
   },
 });
@@ -232,5 +238,37 @@ for (const n of sizes) {
     );
     if (stageMedians !== null) console.log(`          stages (ms): ${STAGES.map((x) => `${x} ${stageMedians[x]}`).join(', ')}; sum w/o record_hash ${row.stage_sum_ms}`);
     if (stageCpuMedians !== null) console.log(`          stages (cpu ms): ${STAGES.map((x) => `${x} ${stageCpuMedians[x]}`).join(', ')}; epoch cpu ${row.epoch_cpu_ms}`);
+  }
+}
+
+if (!values['no-ledger']) {
+  const ledgerRows: Record<string, number | string>[] = [];
+  for (const backend of ['noble', 'liboqs']) {
+    const r = spawnSync(process.execPath, [...process.execArgv, 'bench/ledger.ts', '--epochs', values['ledger-epochs']], {
+      encoding: 'utf8',
+      env: { ...process.env, QFS_SIGNATURE_BACKEND: backend },
+    });
+    if (r.status !== 0) {
+      console.error(`bench: bench/ledger.ts (${backend}) failed: ${r.stderr}`);
+      process.exit(1);
+    }
+    const row = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, number | string>;
+    ledgerRows.push(row);
+    if (values.json) console.log(JSON.stringify(row));
+  }
+  const [noble, fast] = ledgerRows as [Record<string, number>, Record<string, number | string>];
+  const n = (k: string): number => Number(noble[k]);
+  if (!values.json) {
+    for (const row of ledgerRows)
+      console.log(
+        `ledger (${String(row.backend).padEnd(6)}): ${row.epochs_per_s} epochs/s over ${row.epochs} epochs (${row.commits} committed); ` +
+          `sign ${row.sign_ms} ms (${row.signs_per_s}/s), verify ${row.verify_ms} ms (${row.verifies_per_s}/s)`,
+      );
+    if (fast.backend === 'liboqs')
+      console.log(
+        `ledger ratios liboqs/noble: epochs/s ×${(Number(fast.epochs_per_s) / n('epochs_per_s')).toFixed(2)}, ` +
+          `signs/s ×${(Number(fast.signs_per_s) / n('signs_per_s')).toFixed(1)}, verifies/s ×${(Number(fast.verifies_per_s) / n('verifies_per_s')).toFixed(1)}`,
+      );
+    else console.log('ledger: liboqs did not load or failed its self-test here; both rows are noble');
   }
 }
