@@ -16,11 +16,12 @@ import { match } from 'ts-pattern';
 import type { Json } from '../math/canonical.ts';
 import { actionDigestOrUndefined, readAction, ShardTally, compareActions, type ActionBasis, type ActionCode, type StakeCoherence } from './action-rules.ts';
 import type { Action, NodeValue } from './harmonic-economics.ts';
+import type { Epoch, ShardId } from '../core/units.ts';
 
 export type Refusal = { readonly code: ActionCode; readonly digest: string; readonly action: Json };
 
 export type AgentChoice = {
-  readonly shard: bigint;
+  readonly shard: ShardId;
   /** The actions taken, in (acting node, nonce, digest) order: the proposal's `actions`. */
   readonly taken: readonly Action[];
   readonly refusals: readonly Refusal[];
@@ -74,8 +75,8 @@ export type Reports = {
 
 /** The body of a proposal (§6; the ledger signs it with the shard key, tag `qfs/v13/proposal`). */
 export type ProposalBody = {
-  readonly epoch: bigint;
-  readonly shard: bigint;
+  readonly epoch: Epoch;
+  readonly shard: ShardId;
   readonly prev_root: string;
   readonly actions: readonly Action[];
   readonly reports: Reports;

@@ -34,44 +34,45 @@ import { canonicalString, type Encodable } from '../math/canonical.ts';
 import { taggedHasher, taggedHashHex, type TaggedHasher } from '../math/hashing.ts';
 import { globalCoherence, psiOf } from '../field/psi-field.ts';
 import { compareBigint, compareString } from '../core/vocabulary.ts';
+import type { Amount, Epoch, FounderId, NodeId, Nonce, Scaled, ShardId, UserId } from '../core/units.ts';
 
 export type Mode = 'normal' | 'safe';
 
 export type NodeState = {
-  readonly id: bigint;
-  readonly chr: bigint;
-  readonly flx: bigint;
-  readonly stake: bigint;
-  readonly psy: bigint;
-  readonly atr: bigint;
-  readonly res: bigint;
-  readonly dis: bigint;
-  readonly nonce: bigint;
+  readonly id: NodeId;
+  readonly chr: Amount;
+  readonly flx: Amount;
+  readonly stake: Amount;
+  readonly psy: Amount;
+  readonly atr: Amount;
+  readonly res: Amount;
+  readonly dis: Scaled;
+  readonly nonce: Nonce;
 };
-export type UserState = { readonly id: bigint; readonly flx: bigint };
+export type UserState = { readonly id: UserId; readonly flx: Amount };
 export type ShardState = {
-  readonly id: bigint;
-  readonly halted_until: bigint;
+  readonly id: ShardId;
+  readonly halted_until: Epoch;
   readonly violations: bigint;
   readonly blacklisted: boolean;
 };
-export type UnstakeEntry = { readonly node: bigint; readonly nonce: bigint; readonly amount: bigint; readonly since: bigint };
-export type Founder = { readonly id: bigint; readonly key: string };
+export type UnstakeEntry = { readonly node: NodeId; readonly nonce: Nonce; readonly amount: Amount; readonly since: Epoch };
+export type Founder = { readonly id: FounderId; readonly key: string };
 
 /** SPEC §4. Every list sorted by id; `unstakes` by `(node, nonce)`. `genesis` is the hash G. */
 export type State = {
   readonly genesis: string;
-  readonly epoch: bigint;
+  readonly epoch: Epoch;
   readonly mode: Mode;
   readonly nodes: readonly NodeState[];
   readonly users: readonly UserState[];
-  readonly treasury: bigint;
-  readonly chr_pool: bigint;
+  readonly treasury: Amount;
+  readonly chr_pool: Amount;
   readonly shards: readonly ShardState[];
   readonly unstakes: readonly UnstakeEntry[];
-  readonly coherence: bigint;
+  readonly coherence: Scaled;
   readonly founders: readonly Founder[];
-  readonly last_oracle_epoch: bigint;
+  readonly last_oracle_epoch: Epoch;
 };
 
 // ---------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import type { Move } from '../economics/state.ts';
 import type { UserPayout } from '../economics/treasury-distribution.ts';
 
 import type { Outcome } from '../core/vocabulary.ts';
+import type { Amount, Epoch, NodeId, Scaled, ShardId } from '../core/units.ts';
 export type { Outcome };
 
 /** What a vote claims about a payout and a cross-shard leg (§6 step 12; the vote itself is src/ledger/vote.ts). */
@@ -46,25 +47,25 @@ export type Incident = OracleIncident | ValidatorIncident | LedgerIncident;
 
 /** The events of the honest path, `{ kind, ... }`. The ledger adds its own kinds (governance, proposals, votes). */
 export type EpochEvent =
-  | { readonly kind: 'oracle_admitted'; readonly digest: string; readonly epoch: bigint }
+  | { readonly kind: 'oracle_admitted'; readonly digest: string; readonly epoch: Epoch }
   | { readonly kind: 'validator_malformed'; readonly digest: string }
   | { readonly kind: 'psy_exhausted' }
   | { readonly kind: 'no_quorum'; readonly votes: bigint; readonly needed: bigint }
   | LedgerEvent;
 
-export type ShardValue = { readonly shard: bigint; readonly value: bigint };
+export type ShardValue = { readonly shard: ShardId; readonly value: bigint };
 export type SyncRecord = { readonly c: bigint; readonly median: bigint | null; readonly reports: readonly ShardValue[] };
-export type CShard = { readonly shard: bigint; readonly open: bigint; readonly with_stakes: bigint };
-export type RewardNodeRecord = { readonly node: bigint; readonly m: bigint; readonly w: bigint; readonly r: bigint; readonly k: bigint };
+export type CShard = { readonly shard: ShardId; readonly open: Scaled; readonly with_stakes: Scaled };
+export type RewardNodeRecord = { readonly node: NodeId; readonly m: bigint; readonly w: bigint; readonly r: Amount; readonly k: bigint };
 
 export type EpochRecord = {
-  readonly epoch: bigint;
+  readonly epoch: Epoch;
   readonly prev_root: string;
   readonly root: string;
   readonly outcome: Outcome;
   readonly inputs_hash: string;
-  readonly active: readonly bigint[];
-  readonly voters: readonly bigint[];
+  readonly active: readonly ShardId[];
+  readonly voters: readonly ShardId[];
   readonly incidents: readonly Incident[];
   readonly events: readonly EpochEvent[];
   readonly moves: readonly Move[];
@@ -123,12 +124,12 @@ export type DivergenceEvidence = { readonly proposal: string; readonly open: big
 export type EquivocationEvidence = { readonly proposals: readonly string[] };
 
 export type ProposalIncident =
-  | { readonly code: 'CIR-412'; readonly ea: 'EA-7'; readonly shard: bigint; readonly evidence: CurlEvidence }
-  | { readonly code: 'CIR-302'; readonly ea: 'EA-1'; readonly shard: bigint; readonly evidence: SpoofEvidence }
-  | { readonly code: 'CIR-412'; readonly ea: 'EA-2'; readonly shard: bigint; readonly evidence: DesyncEvidence }
-  | { readonly code: 'CIR-302'; readonly ea: 'EA-6'; readonly shard: bigint; readonly evidence: ActionEvidence }
-  | { readonly code: 'CIR-302'; readonly ea: 'EA-9'; readonly shard: bigint; readonly evidence: DivergenceEvidence }
-  | { readonly code: 'CIR-412'; readonly ea: 'EA-8'; readonly shard: bigint; readonly evidence: EquivocationEvidence };
+  | { readonly code: 'CIR-412'; readonly ea: 'EA-7'; readonly shard: ShardId; readonly evidence: CurlEvidence }
+  | { readonly code: 'CIR-302'; readonly ea: 'EA-1'; readonly shard: ShardId; readonly evidence: SpoofEvidence }
+  | { readonly code: 'CIR-412'; readonly ea: 'EA-2'; readonly shard: ShardId; readonly evidence: DesyncEvidence }
+  | { readonly code: 'CIR-302'; readonly ea: 'EA-6'; readonly shard: ShardId; readonly evidence: ActionEvidence }
+  | { readonly code: 'CIR-302'; readonly ea: 'EA-9'; readonly shard: ShardId; readonly evidence: DivergenceEvidence }
+  | { readonly code: 'CIR-412'; readonly ea: 'EA-8'; readonly shard: ShardId; readonly evidence: EquivocationEvidence };
 
 /** One mismatched claim field of a vote: the voter's list and the candidate's. */
 export type ClaimList = readonly NodeValue[] | readonly PayoutClaim[] | readonly LegClaim[];
@@ -142,9 +143,9 @@ export type VoteEvidence = {
   readonly fields: readonly ClaimMismatch[];
 };
 export type VoteIncident =
-  | { readonly code: 'CIR-511'; readonly ea: 'EA-10' | 'EA-3'; readonly shard: bigint; readonly evidence: VoteEvidence }
-  | { readonly code: 'CIR-302'; readonly ea: 'EA-5' | 'EA-4'; readonly shard: bigint; readonly evidence: VoteEvidence }
-  | { readonly code: null; readonly ea: 'EA-13'; readonly shard: bigint; readonly evidence: VoteEvidence };
+  | { readonly code: 'CIR-511'; readonly ea: 'EA-10' | 'EA-3'; readonly shard: ShardId; readonly evidence: VoteEvidence }
+  | { readonly code: 'CIR-302'; readonly ea: 'EA-5' | 'EA-4'; readonly shard: ShardId; readonly evidence: VoteEvidence }
+  | { readonly code: null; readonly ea: 'EA-13'; readonly shard: ShardId; readonly evidence: VoteEvidence };
 
 /** A CIR-511 that names no shard: a MathViolation in steps 4–10, or a broken invariant at step 14 (sorted last). */
 export type EngineIncident =
@@ -167,7 +168,7 @@ export type VoteRejection = 'malformed' | 'wrong_epoch' | 'not_voter' | 'bad_sig
 export type LedgerEvent =
   | { readonly kind: 'governance_applied'; readonly digest: string; readonly record_kind: GovernanceRecord['kind'] }
   | { readonly kind: 'governance_rejected'; readonly digest: string; readonly reason: GovernanceReason }
-  | { readonly kind: 'proposal_ignored'; readonly digest: string; readonly shard: bigint }
+  | { readonly kind: 'proposal_ignored'; readonly digest: string; readonly shard: ShardId }
   | { readonly kind: 'proposal_rejected'; readonly digest: string; readonly shard: bigint | null; readonly reason: ProposalRejection }
   | { readonly kind: 'vote_rejected'; readonly digest: string; readonly shard: bigint | null; readonly reason: VoteRejection }
   | { readonly kind: 'vote_equivocation'; readonly shard: bigint; readonly votes: readonly string[] }

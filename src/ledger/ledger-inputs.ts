@@ -27,6 +27,7 @@ import type { FounderSignature } from '../genesis/founders.ts';
 import { sha256, taggedHashHex, toHex, type Tag } from '../math/hashing.ts';
 import { m, path } from '../math/message-schema.ts';
 import { compareString } from '../core/vocabulary.ts';
+import type { Epoch } from '../core/units.ts';
 
 export const MESSAGE_KINDS = ['governance', 'proposal', 'snapshot', 'validator', 'vote'] as const;
 export type MessageKind = (typeof MESSAGE_KINDS)[number];
@@ -49,12 +50,12 @@ export type GovernanceInputEntry = { readonly kind: 'governance'; readonly diges
 export type ValidatorInputEntry = { readonly kind: 'validator'; readonly digest: string; readonly message: Json; readonly signatures: readonly [] };
 export type InputEntry = GovernanceInputEntry | SignedEntry | ValidatorInputEntry;
 
-export type LedgerInputs = { readonly epoch: bigint; readonly messages: readonly InputEntry[] };
+export type LedgerInputs = { readonly epoch: Epoch; readonly messages: readonly InputEntry[] };
 
 /** EA-14 (P10.9): the epochs from … to set aside, and the anchor's hashes of their records. */
 export type Recovery = { readonly from: bigint; readonly to: bigint; readonly evidence: readonly string[] };
 /** The stored inputs of a recovery epoch (P10.9): it reads no message. */
-export type RecoveryInputs = { readonly epoch: bigint; readonly recovery: Recovery };
+export type RecoveryInputs = { readonly epoch: Epoch; readonly recovery: Recovery };
 /** Either stored inputs document (`inputs/<e>.json`). */
 export type StoredLedgerInputs = LedgerInputs | RecoveryInputs;
 

@@ -28,6 +28,7 @@ import { taggedHashHex } from '../math/hashing.ts';
 import { received } from './ledger-inputs.ts';
 import type { Founder, ShardState, State } from '../economics/state.ts';
 import { compareBigint, compareString } from '../core/vocabulary.ts';
+import type { ShardId } from '../core/units.ts';
 
 /** One received copy of a governance record (P3.8). */
 export type GovernanceCopy = { readonly record: Json; readonly signatures: readonly FounderSignature[] };
@@ -137,7 +138,7 @@ export function applyGovernance(state: State, r: GovernanceRecord): State {
 }
 
 /** A shard answered with the CIR-302 bookkeeping (halt + violation); `groupHalt` for CIR-412 (its group's other shards halted until t + 1). */
-export type Offender = { readonly shard: bigint; readonly groupHalt: boolean };
+export type Offender = { readonly shard: ShardId; readonly groupHalt: boolean };
 
 /** §7's bookkeeping of epoch t over S's shards (after step 0). */
 export function incidentBookkeeping(genesis: Genesis, shards: readonly ShardState[], t: bigint, offenders: readonly Offender[]): ShardState[] {

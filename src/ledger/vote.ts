@@ -38,6 +38,7 @@ import { compareString } from '../core/vocabulary.ts';
 
 import type { ClaimField, LegClaim, PayoutClaim } from '../epoch/epoch-record.ts';
 import { CLAIM_FIELDS } from '../epoch/epoch-record.ts';
+import type { Epoch, ShardId } from '../core/units.ts';
 export { CLAIM_FIELDS };
 export type { ClaimField, LegClaim, PayoutClaim };
 
@@ -53,7 +54,7 @@ export type Claims = {
   readonly cross_in: readonly LegClaim[];
 };
 
-export type VoteBody = { readonly epoch: bigint; readonly shard: bigint; readonly root: string; readonly claims: Claims };
+export type VoteBody = { readonly epoch: Epoch; readonly shard: ShardId; readonly root: string; readonly claims: Claims };
 
 
 export type VoteEa = 'EA-10' | 'EA-3' | 'EA-5' | 'EA-4' | 'EA-13';
