@@ -89,3 +89,42 @@ export function runChain(name: string, note: string, genesis: string, startPatch
 
 export const submitted = (...xs: [bigint, Json[]][]): EpochInputs['actions'] => xs.map(([shard, actions]) => ({ shard, actions }));
 export const noInputs: EpochInputs = { snapshots: [], validator: null, actions: [] };
+
+/** The set ops that turn one JSON value into another of the same shape (a whole value where the shapes differ). */
+function diffPatch(from: Json, to: Json, path: (string | number)[] = []): Patch {
+  if (JSON.stringify(from) === JSON.stringify(to)) return [];
+  if (Array.isArray(from) && Array.isArray(to) && from.length === to.length) return from.flatMap((x, i) => diffPatch(x, to[i]!, [...path, i]));
+  const isObj = (x: Json): x is { readonly [k: string]: Json } => x !== null && typeof x === 'object' && !Array.isArray(x);
+  if (isObj(from) && isObj(to) && JSON.stringify(Object.keys(from)) === JSON.stringify(Object.keys(to))) {
+    return Object.keys(from).flatMap((k) => diffPatch(from[k]!, to[k]!, [...path, k]));
+  }
+  return [{ op: 'set', path, value: to }];
+}
+
+/**
+ * A start a valid genesis really reaches: honest epochs with no input run from its epoch-0 state
+ * (each checked like a chain's) until one's record satisfies `until`; the start is the state from
+ * which that epoch is the `back`-th, as a patch of the epoch-0 state. The patched state's root is
+ * checked against the reached one, so the patch is exactly that state.
+ */
+export function reachedStart(genesis: string, until: (record: EpochRecord) => boolean, back: number): { patch: Patch; epoch: bigint } {
+  const ctx = epochContext(genesisNamed(genesis));
+  const s0 = patchedState(genesis);
+  const states: State[] = [s0];
+  let prev: EpochRecord | null = null;
+  for (;;) {
+    const st = states[states.length - 1]!;
+    const out = runHonestEpoch(ctx, st, noInputs);
+    const violations = checkStep(ctx, st, out.record, out.state, out.inputs, prev);
+    if (violations.length > 0) throw new Error(`vectors: reaching a start on ${genesis}, epoch ${out.state.epoch} breaks ${violations.map((v) => v.id).join(', ')}`);
+    if (until(out.record)) break;
+    if (states.length > 10_000) throw new Error(`vectors: no start reached on ${genesis}`);
+    states.push(out.state);
+    prev = out.record;
+  }
+  const start = states[states.length - back];
+  if (start === undefined) throw new Error(`vectors: ${genesis} reaches the epoch after fewer than ${back} epochs`);
+  const patch = diffPatch(j(s0), j(start));
+  if (stateRoot(patchedState(genesis, patch)) !== stateRoot(start)) throw new Error(`vectors: the start patch on ${genesis} is not the reached state`);
+  return { patch, epoch: start.epoch };
+}

@@ -1,9 +1,8 @@
 /** The chains of epochs.json: each a start state and a plan per epoch. */
 import type { Json } from '../../src/math/canonical.ts';
-import { LIMIT } from '../../src/math/certified-math.ts';
 import type { Patch } from '../patch.ts';
 import { S, s } from './common.ts';
-import { act, answer, corrupt, noInputs, notOracleSecret, runChain, signedRaw, snap, submitted, type ChainResult, type ChainView, type Plan } from './epoch-chain.ts';
+import { act, answer, corrupt, noInputs, notOracleSecret, reachedStart, runChain, signedRaw, snap, submitted, type ChainResult, type ChainView, type Plan } from './epoch-chain.ts';
 
 export function exampleChain(): ChainResult {
   const plans: Plan[] = [
@@ -184,9 +183,22 @@ export function noQuorumChain(): ChainResult {
   );
 }
 
+/**
+ * psy_exhausted from a state a valid genesis reaches: psy-max after its empty epochs up to the last
+ * one that mints. Epoch 1 of the chain mints, epoch 2 would take the supply to 2^127 and mints
+ * nothing (a psy_transfer still moves PSY), epoch 3 stays exhausted.
+ */
 export function psyExhaustedChain(): ChainResult {
-  const plans: Plan[] = [() => ({ snapshots: [], validator: null, actions: submitted([0n, [act.ps(3n, 2n, 10n ** 20n, 1n)]]) }), () => noInputs];
-  return runChain('example-psy-exhausted', 'constructed start: node 3 holds 2^127 − 10^16 PSY, so every mint is refused (psy_exhausted)', 'example', [{ op: 'set', path: ['nodes', 2, 'psy'], value: s(LIMIT - 10n ** 16n) }], plans, true);
+  const start = reachedStart('psy-max', (r) => r.events.some((e) => e.kind === 'psy_exhausted'), 2);
+  const plans: Plan[] = [() => noInputs, () => ({ snapshots: [], validator: null, actions: submitted([0n, [act.ps(0n, 1n, 10n ** 20n, 1n)]]) }), () => noInputs];
+  return runChain(
+    'psy-max-exhausted',
+    `start: the state psy-max reaches after ${start.epoch} epochs with no input (every §3 supply at its bound, PSY_RATE = SCALE); epoch 1 of the chain mints, then the PSY supply plus the mint would reach 2^127: psy_exhausted, nothing minted`,
+    'psy-max',
+    start.patch,
+    plans,
+    true,
+  );
 }
 
 export function singleChain(): ChainResult {

@@ -117,6 +117,22 @@ const GENESES: Record<string, GenesisSpec> = {
     founders: [0n, 1n],
     threshold: 2n,
   }),
+  // Every §3 supply at its bound with PSY_RATE = SCALE and no edge: node 0's ψ ≈ 2^119.2 mints the
+  // most PSY per epoch a valid genesis allows, so the PSY supply reaches 2^127 in a few hundred
+  // epochs (the psy-exhausted chain starts from the state it reaches just before).
+  'psy-max': smallGenesis({
+    chain_id: 'qfs-vectors-psy-max',
+    constants: { psy_rate: S },
+    groups: [[0n]],
+    nodes: [
+      { id: 0n, shard: 0n, chr: 2n ** 89n - S, psy: 2n ** 100n, atr: 2n ** 90n - 2n * S },
+      { id: 1n, shard: 0n, chr: S, flx: S, atr: S },
+    ],
+    edges: [],
+    treasury: 0n,
+    founders: [0n],
+    threshold: 1n,
+  }),
   // Shard ids with gaps and two groups; a triangle across two shards; node 40 alone in its shard
   // and group; user ids not in node order; ORACLE_WINDOW 0; every FLX reward goes to users
   // (NODE_COMMISSION 0) except node 30's (no users); edge (20, 30) aligned exactly at ALIGN_TOL.
