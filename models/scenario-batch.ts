@@ -4,7 +4,7 @@
  * and Rust ports replay (`python -m qfs_conformance.batch`, `cargo run --release --bin batch`).
  *
  * A plan (what fast-check generates) is a genesis (`economyGenesis`) and, per epoch, a list of the
- * model suite's commands (models/commands.ts: user actions valid and invalid, oracle snapshots,
+ * model suite's commands (models/commands/: user actions valid and invalid, oracle snapshots,
  * validator answers, safe mode) closed by an advance. `buildScenario` executes the plan with the
  * model suite's own machinery (so every command is resolved against the current state and every
  * epoch is checked as in economy.model) and records each epoch's stored inputs document (P6.7).
@@ -23,21 +23,12 @@ import type { Genesis } from '../src/genesis/genesis.ts';
 import type { StoredSnapshot } from '../src/epoch/oracle.ts';
 import { readProposal } from '../src/ledger/proposal.ts';
 import { initialState, stateRoot, type State } from '../src/economics/state.ts';
-import {
-  advanceData,
-  duplicateData,
-  EconomyCommand,
-  EconomyStats,
-  economySetup,
-  finishRun,
-  safeModeData,
-  snapshotData,
-  submitData,
-  validatorData,
-  type AdvanceData,
-  type CommandData,
-  type Engine,
-} from './commands.ts';
+import type { AdvanceData, CommandData } from './commands/data.ts';
+import type { Engine } from './commands/engine.ts';
+import { EconomyStats } from './commands/stats.ts';
+import { economySetup, finishRun } from './commands/model.ts';
+import { EconomyCommand } from './commands/command.ts';
+import { advanceData, duplicateData, safeModeData, snapshotData, submitData, validatorData } from './commands/arbitraries.ts';
 import { asJson, economyGenesis, genesisFromData, genesisToData, type EconomyShape } from './economy.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,5 +1,5 @@
 /**
- * The harness can fail: the same commands model (models/commands.ts) run against deliberately
+ * The harness can fail: the same commands model (models/commands/) run against deliberately
  * broken economies must be refuted, shrunk to a few commands, and name the expected invariant.
  * Each broken economy wraps the honest epoch and transforms its result here, in the test (src/ is
  * not changed): the bug is consistent with itself (state, record, moves and root agree), so only
@@ -16,16 +16,12 @@ import type { Json } from '../src/math/canonical.ts';
 import { runHonestEpoch, replayHonestEpoch, type EpochContext } from '../src/epoch/epoch.ts';
 import { stateRoot, type Move, type State } from '../src/economics/state.ts';
 import { distributeTreasury } from '../src/economics/treasury-distribution.ts';
-import {
-  commandsFromData,
-  economyCommands,
-  economySetup,
-  InvariantFailure,
-  ranCommandData,
-  type CommandData,
-  type Engine,
-  type EpochOutput,
-} from '../models/commands.ts';
+import type { CommandData } from '../models/commands/data.ts';
+import type { Engine, EpochOutput } from '../models/commands/engine.ts';
+import { InvariantFailure } from '../models/commands/failures.ts';
+import { economySetup } from '../models/commands/model.ts';
+import { commandsFromData, ranCommandData } from '../models/commands/command.ts';
+import { economyCommands } from '../models/commands/arbitraries.ts';
 import { economyGenesis, genesisFromData, genesisToData } from '../models/economy.ts';
 import type { Genesis } from '../src/genesis/genesis.ts';
 

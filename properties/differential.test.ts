@@ -26,7 +26,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import type { Json } from '../src/math/canonical.ts';
 import { genesisHash } from '../src/genesis/genesis.ts';
 import { COUNTEREXAMPLE_FORMAT, listCounterexamples, loadCounterexample, saveCounterexample, type Counterexample } from '../src/io/counterexamples.ts';
-import { EconomyStats } from '../models/commands.ts';
+import { EconomyStats } from '../models/commands/stats.ts';
 import { genesisFromData } from '../models/economy.ts';
 import { batchLine, buildScenario, referenceRoots, scenarioCommands, scenarioFromCommands, scenarioPlan, type Scenario, type ScenarioRoots } from '../models/scenario-batch.ts';
 import { pythonPort, ROOT, rustPort, startBatch, type BatchRun, type Port, type Unavailable } from '../test/conformance/ports.ts';

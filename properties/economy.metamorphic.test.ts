@@ -13,7 +13,7 @@
  *   validator.EA-12      a lying validator gives exactly one EA-12 incident listing exactly the
  *                        differing nodes, and never changes the state (same root as without it)
  *
- * States are reached with the commands of models/commands.ts (plain data run by `fc.modelRun`),
+ * States are reached with the commands of models/commands/ (plain data run by `fc.modelRun`),
  * so every epoch on the way is also checked by the catalog.
  */
 import fc from 'fast-check';
@@ -26,20 +26,12 @@ import { checkStep } from '../src/invariants/invariants.ts';
 import type { SignedSnapshot } from '../src/epoch/oracle.ts';
 import { initialState, stateRoot, type State } from '../src/economics/state.ts';
 import { validatorDigest } from '../src/epoch/validator.ts';
-import {
-  advanceData,
-  commandsFromData,
-  duplicateData,
-  economySetup,
-  permuted,
-  submitData,
-  validatorData,
-  type CommandData,
-  type EconomyModel,
-  type EconomyReal,
-  type Engine,
-  type EpochOutput,
-} from '../models/commands.ts';
+import type { CommandData } from '../models/commands/data.ts';
+import type { Engine, EpochOutput } from '../models/commands/engine.ts';
+import { economySetup, type EconomyModel, type EconomyReal } from '../models/commands/model.ts';
+import { permuted } from '../models/commands/advance.ts';
+import { commandsFromData } from '../models/commands/command.ts';
+import { advanceData, duplicateData, submitData, validatorData } from '../models/commands/arbitraries.ts';
 import { asJson, economyContext, economyGenesis, signedSnapshot } from '../models/economy.ts';
 import { modelNodes, modelPsi, oracleDigest } from '../models/spec-model.ts';
 

@@ -1,7 +1,7 @@
 /**
  * The model-based economy suite (issue "Economy core"): fast-check's model-based testing
  * (`fc.commands` + `fc.modelRun`) over random economies. Each run starts from a generated genesis
- * and executes a random sequence of commands (models/commands.ts): user actions (valid and
+ * and executes a random sequence of commands (models/commands/): user actions (valid and
  * invalid), oracle snapshots (timely, stale, future, replayed, competing, malformed; good or wrong
  * key), validator answers (honest, lying, malformed), safe mode, and AdvanceEpoch — which runs the
  * honest epoch and checks every applicable §9 step invariant, record.inputs, ledger.deterministic
@@ -16,7 +16,9 @@
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
 import { validateGenesis } from '../src/genesis/genesis.ts';
-import { economyCommands, economySetup, EconomyStats, finishRun, type EconomyModel, type EconomyReal } from '../models/commands.ts';
+import { EconomyStats } from '../models/commands/stats.ts';
+import { economySetup, finishRun, type EconomyModel, type EconomyReal } from '../models/commands/model.ts';
+import { economyCommands } from '../models/commands/arbitraries.ts';
 import { economyFacts, economyGenesis, genesisToData } from '../models/economy.ts';
 
 /** Runs per property: 200 unless QFS_RUNS (the global config) says otherwise. */

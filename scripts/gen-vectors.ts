@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../src/io/files.ts';
-import { buildVectors, vectorText } from './vectors.ts';
+import { buildVectors, vectorText } from './vectors/build.ts';
 
 const dir = join(import.meta.dirname, '..', 'conformance', 'vectors');
 const check = process.argv.includes('--check');

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { buildVectors, vectorText } from '../scripts/vectors.ts';
+import { buildVectors, vectorText } from '../scripts/vectors/build.ts';
 
 const dir = join(import.meta.dirname, '..', 'conformance', 'vectors');
 
