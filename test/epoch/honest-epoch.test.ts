@@ -136,7 +136,10 @@ describe('honest epoch: hand-checked cases', () => {
   });
 
   it('psy_exhausted: when the PSY supply plus the mint would reach 2^127, nothing is minted (an event)', () => {
-    const st: State = { ...S0, nodes: S0.nodes.map((n) => (n.id === 3n ? { ...n, psy: 2n ** 127n - 10n ** 16n } : n)) };
+    // Inside §1's domain: the supply itself stays below 2^127 (2^127 − 10^16); only supply + mint reaches it.
+    const others = S0.nodes.reduce((k, n) => (n.id === 3n ? k : k + n.psy), 0n);
+    const st: State = { ...S0, nodes: S0.nodes.map((n) => (n.id === 3n ? { ...n, psy: 2n ** 127n - 10n ** 16n - others } : n)) };
+    expect(st.nodes.reduce((k, n) => k + n.psy, 0n)).toBe(2n ** 127n - 10n ** 16n);
     const out = epochChecked(CTX, st, noInputs);
     expect(out.record.events).toEqual([{ kind: 'psy_exhausted' }]);
     expect(out.record.psy_minted.every((x) => x.value === 0n)).toBe(true);
