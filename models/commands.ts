@@ -41,7 +41,7 @@ import { LIMIT, SCALE } from '../src/math/certified-math.ts';
 import type { EpochRecord } from '../src/epoch/epoch-record.ts';
 import { replayHonestEpoch, runHonestEpoch, type EpochContext, type EpochInputs, type HonestEpoch, type StoredInputs } from '../src/epoch/epoch.ts';
 import type { Genesis } from '../src/genesis/genesis.ts';
-import { checkStep } from '../src/invariants/invariants.ts';
+import { checkStep } from '../src/invariants/catalog.ts';
 import type { SignedSnapshot } from '../src/epoch/oracle.ts';
 import { initialState, stateRoot, type State } from '../src/economics/state.ts';
 import { asJson, economyContext, economyFacts, signedSnapshot } from './economy.ts';

@@ -20,7 +20,7 @@ import { epochContext, runHonestEpoch, type EpochContext, type EpochInputs } fro
 import type { Genesis } from '../src/genesis/genesis.ts';
 import { applyActions, fieldFlow, mintPsy, rebalanceChr, resonance, type Action } from '../src/economics/harmonic-economics.ts';
 import { holoRewards } from '../src/economics/holo-reward.ts';
-import { checkStep } from '../src/invariants/invariants.ts';
+import { checkStep } from '../src/invariants/catalog.ts';
 import { merkleRootHex } from '../src/math/merkle.ts';
 import { applyOracle, decideOracle, signSnapshot, storedSnapshots, type SignedSnapshot } from '../src/epoch/oracle.ts';
 import { curl, fluxDemand, gradient, openingField, shardCoherences, triangles, type OpeningField } from '../src/field/psi-field.ts';
