@@ -1,7 +1,7 @@
 /** `qfs invariants [--json]`: the §9 invariant catalog (id, kind, statement, CIR code). */
 import type { Command } from 'commander';
 import { canonicalString } from '../src/math/canonical.ts';
-import { catalogListing, LEDGER_PENDING } from '../src/invariants/invariants.ts';
+import { catalogListing, LEDGER_PENDING } from '../src/invariants/catalog.ts';
 import { run } from './output.ts';
 
 export function registerInvariants(program: Command): void {

@@ -22,7 +22,7 @@ import { canonicalString, type Encodable, type Json } from '../src/math/canonica
 import { SCALE } from '../src/math/certified-math.ts';
 import { replayHonestEpoch, runHonestEpoch, type EpochContext, type EpochInputs } from '../src/epoch/epoch.ts';
 import type { Genesis } from '../src/genesis/genesis.ts';
-import { checkStep } from '../src/invariants/invariants.ts';
+import { checkStep } from '../src/invariants/catalog.ts';
 import type { SignedSnapshot } from '../src/epoch/oracle.ts';
 import { initialState, stateRoot, type State } from '../src/economics/state.ts';
 import { validatorDigest } from '../src/epoch/validator.ts';

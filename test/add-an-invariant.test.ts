@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { defaultGenesis } from '../src/genesis/default-genesis.ts';
 import { epochContext, runHonestEpoch } from '../src/epoch/epoch.ts';
-import { checkStep, INVARIANTS } from '../src/invariants/invariants.ts';
+import { checkStep, INVARIANTS } from '../src/invariants/catalog.ts';
 import { scenarioInputs } from '../src/runs/scenario.ts';
 import { initialState, type State } from '../src/economics/state.ts';
 

@@ -16,7 +16,7 @@
  */
 import type { Json } from '../../src/math/canonical.ts';
 import type { EpochInputs } from '../../src/epoch/epoch.ts';
-import { checkStep } from '../../src/invariants/invariants.ts';
+import { checkStep } from '../../src/invariants/catalog.ts';
 import { stateRoot } from '../../src/economics/state.ts';
 import { modelCanonical, modelInputsHash, modelNodes, modelValidator, validatorDigestOf } from '../spec-model.ts';
 import type { AdvanceData } from './data.ts';

@@ -7,7 +7,7 @@ import { epochContext, runHonestEpoch, type EpochContext, type EpochInputs } fro
 import { applyOracle, decideOracle, signSnapshot, storedSnapshots, type SignedSnapshot } from '../../src/epoch/oracle.ts';
 import { openingField } from '../../src/field/psi-field.ts';
 import { stateRoot, type State } from '../../src/economics/state.ts';
-import { checkStep } from '../../src/invariants/invariants.ts';
+import { checkStep } from '../../src/invariants/catalog.ts';
 import type { Patch } from '../patch.ts';
 import { j } from './common.ts';
 import { genesisNamed, patchedState } from './fixtures.ts';

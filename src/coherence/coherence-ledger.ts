@@ -121,7 +121,7 @@ import { exactAbs, exactMulDiv } from '../math/exact-math.ts';
 import { runEconomy, type EconomyResult } from '../economics/harmonic-economics.ts';
 import { fromHex } from '../math/hashing.ts';
 import type { ProposalBody } from '../economics/honest-agent.ts';
-import { checkLedgerStep } from '../invariants/invariants.ts';
+import { checkLedgerStep } from '../invariants/catalog.ts';
 import {
   entriesOf,
   isRecoveryInputs,

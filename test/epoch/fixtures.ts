@@ -11,7 +11,7 @@ import { epochContext, runHonestEpoch, type EpochContext, type EpochInputs, type
 import type { Genesis } from '../../src/genesis/genesis.ts';
 import type { Action } from '../../src/economics/harmonic-economics.ts';
 import { toHex } from '../../src/math/hashing.ts';
-import { checkStep, type StepViolation } from '../../src/invariants/invariants.ts';
+import { checkStep, type StepViolation } from '../../src/invariants/catalog.ts';
 import { signSnapshot, type SignedSnapshot } from '../../src/epoch/oracle.ts';
 import { devKey } from '../../src/math/signatures.ts';
 import { initialState, type State } from '../../src/economics/state.ts';

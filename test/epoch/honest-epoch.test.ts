@@ -11,7 +11,7 @@ import type { Json } from '../../src/math/canonical.ts';
 import { defaultGenesis } from '../../src/genesis/default-genesis.ts';
 import { recordHash } from '../../src/epoch/epoch-record.ts';
 import { epochContext, replayHonestEpoch, runHonestEpoch, type EpochContext, type EpochInputs, type HonestEpoch } from '../../src/epoch/epoch.ts';
-import { checkStep } from '../../src/invariants/invariants.ts';
+import { checkStep } from '../../src/invariants/catalog.ts';
 import { openingField } from '../../src/field/psi-field.ts';
 import { chrSupply, flxSupply, initialState, stateRoot, type State } from '../../src/economics/state.ts';
 import { arbIntent, validActions, type Intent } from '../economy/fixtures.ts';

@@ -10,7 +10,7 @@ import type { EpochRecord } from '../../src/epoch/epoch-record.ts';
 import { replayHonestEpoch, runHonestEpoch, type EpochInputs, type StoredInputs } from '../../src/epoch/epoch.ts';
 import type { ProposalBody } from '../../src/economics/honest-agent.ts';
 import type { Action } from '../../src/economics/harmonic-economics.ts';
-import { checkStep } from '../../src/invariants/invariants.ts';
+import { checkStep } from '../../src/invariants/catalog.ts';
 import { account, stateRoot, type Move, type State } from '../../src/economics/state.ts';
 import { distributeTreasury } from '../../src/economics/treasury-distribution.ts';
 import { actionJson, CTX, json, S, S0, snapshot } from './fixtures.ts';

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { ledgerEpoch, quorumNeeded, replayLedgerEpoch, type LedgerWindows } from '../../src/coherence/coherence-ledger.ts';
 import { recordHash } from '../../src/epoch/epoch-record.ts';
 import { runHonestEpoch, type EpochInputs } from '../../src/epoch/epoch.ts';
-import { checkStep } from '../../src/invariants/invariants.ts';
+import { checkStep } from '../../src/invariants/catalog.ts';
 import { ledgerInputsHash, readLedgerInputs } from '../../src/ledger/ledger-inputs.ts';
 import { scenarioInputs } from '../../src/runs/scenario.ts';
 import { chrSupply, flxSupply, type State } from '../../src/economics/state.ts';
