@@ -37,6 +37,7 @@ import { openingField } from '../src/field/psi-field.ts';
 import { stakeCoherence, type ActionBasis } from '../src/economics/action-rules.ts';
 import { initialState, stateRoot, type State } from '../src/economics/state.ts';
 import { checkValidator } from '../src/epoch/validator.ts';
+import { commitRecord } from '../src/epoch/record-builder.ts';
 import type { Json } from '../src/math/canonical.ts';
 import { syntheticGenesis, syntheticInputs } from './synthetic.ts';
 
@@ -142,25 +143,10 @@ function stages(ctx: ReturnType<typeof epochContext>, S: State, inputs: EpochInp
       const x = stakeCoherence(basis, p.shard, p.actions);
       return { shard: p.shard, open: x.open, with_stakes: x.with_stakes };
     });
-    const r: EpochRecord = {
-      epoch: t,
-      prev_root: prevRoot,
-      root: '',
-      outcome: 'commit',
-      inputs_hash,
-      active: w.active,
-      voters: stored.proposals.map((p) => p.shard),
-      incidents: [...w.oracle.rejections.map((evidence) => ({ code: null, ea: 'EA-11' as const, shard: null, evidence })), ...validator.incidents],
-      events: [...validator.events],
-      moves: econ.record.moves,
-      flows: econ.record.flows,
-      chr: econ.record.chr,
-      res: econ.record.res,
-      psy_minted: econ.record.psy_minted,
-      rewards: econ.record.rewards,
-      sync,
-      c_shards,
-    };
+    const incidents = [...w.oracle.rejections.map((evidence) => ({ code: null, ea: 'EA-11' as const, shard: null, evidence })), ...validator.incidents];
+    const voters = stored.proposals.map((p) => p.shard);
+    // The root is timed on its own below (stage state_root).
+    const r: EpochRecord = commitRecord({ epoch: t, prev_root: prevRoot, root: '' }, { inputs_hash, active: w.active, voters, incidents, events: [...validator.events], sync, c_shards }, econ.record);
     return r;
   });
   out.record = f;

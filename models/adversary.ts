@@ -20,7 +20,12 @@
  * `f·BLACKLIST_AFTER` safe-mode entries (no reinstatements are generated, so r = 0).
  */
 import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/math/canonical.ts';
-import { closeWindow1, closeWindow2, closeWindow3, checkLedgerEpoch, checkRecordReplay, quorumNeeded, type LedgerEpoch, type LedgerWindows, type Publication1, type Publication2, type Stage1 } from '../src/coherence/coherence-ledger.ts';
+import type { LedgerEpoch, LedgerWindows, Publication1, Publication2 } from '../src/coherence/windows.ts';
+import { closeWindow1, type Stage1 } from '../src/coherence/window1.ts';
+import { closeWindow2 } from '../src/coherence/window2.ts';
+import { closeWindow3 } from '../src/coherence/window3.ts';
+import { quorumNeeded } from '../src/coherence/step12.ts';
+import { checkLedgerEpoch, checkRecordReplay } from '../src/coherence/replay.ts';
 import { actionDigest, compareActions, stakeCoherence, readAction } from '../src/economics/action-rules.ts';
 import { defaultGenesis, devLabel } from '../src/genesis/default-genesis.ts';
 import { epochContext, runHonestEpoch, type EpochContext } from '../src/epoch/epoch.ts';

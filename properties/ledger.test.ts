@@ -16,7 +16,9 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { canonicalString, parseCanonical, type Encodable } from '../src/math/canonical.ts';
-import { checkLedgerEpoch, checkRecordReplay, ledgerEpoch, quorumNeeded, type LedgerWindows } from '../src/coherence/coherence-ledger.ts';
+import type { LedgerWindows } from '../src/coherence/windows.ts';
+import { quorumNeeded } from '../src/coherence/step12.ts';
+import { checkLedgerEpoch, checkRecordReplay, ledgerEpoch } from '../src/coherence/replay.ts';
 import { devLabel } from '../src/genesis/default-genesis.ts';
 import { ledgerInputsBytes, ledgerInputsHash, readLedgerInputs } from '../src/ledger/ledger-inputs.ts';
 import { scenarioInputs } from '../src/runs/scenario.ts';

@@ -16,7 +16,10 @@
  * ledger's computation is the one computation of §6, and votes are how a lying shard is caught.)
  */
 import type { Json } from '../math/canonical.ts';
-import { closeWindow1, closeWindow2, closeWindow3, type LedgerEpoch, type LedgerWindows, type Publication1, type Publication2 } from './coherence-ledger.ts';
+import type { LedgerEpoch, LedgerWindows, Publication1, Publication2 } from './windows.ts';
+import { closeWindow1 } from './window1.ts';
+import { closeWindow2 } from './window2.ts';
+import { closeWindow3 } from './window3.ts';
 import type { EpochContext } from '../epoch/epoch.ts';
 import { chooseActions, honestProposal, type AgentChoice, type ProposalBody } from '../economics/honest-agent.ts';
 import type { SignedSnapshot } from '../epoch/oracle.ts';

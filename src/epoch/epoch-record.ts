@@ -1,6 +1,6 @@
 /**
  * The epoch record of SPEC §6 (hashed with `qfs/v13/epoch`), its incidents and its events, as
- * types. The layout pins are in the comment block at the top of `epoch.ts`.
+ * types. Layout pins: docs/spec.md P6 (honest path) and P10 (the ledger's incidents and events).
  */
 import type { ActionCode } from '../economics/action-rules.ts';
 import type { Encodable } from '../math/canonical.ts';
@@ -42,7 +42,7 @@ export type ValidatorEvidence = {
 
 export type OracleIncident = { readonly code: null; readonly ea: 'EA-11'; readonly shard: null; readonly evidence: OracleEvidence };
 export type ValidatorIncident = { readonly code: null; readonly ea: 'EA-12'; readonly shard: null; readonly evidence: ValidatorEvidence };
-/** The incidents of the honest path and of the ledger (steps 3, 4–10, 12 and 14: `coherence-ledger.ts`, P9). */
+/** The incidents of the honest path and of the ledger (steps 3, 4–10, 12 and 14: src/coherence/, docs/spec.md P10). */
 export type Incident = OracleIncident | ValidatorIncident | LedgerIncident;
 
 /** The events of the honest path, `{ kind, ... }`. The ledger adds its own kinds (governance, proposals, votes). */
@@ -82,7 +82,7 @@ export type EpochRecord = {
 export const recordHash = (record: EpochRecord): string => taggedHashHex('qfs/v13/epoch', record as unknown as Encodable);
 
 // ---------------------------------------------------------------------------------------------
-// The ledger's incidents and events (layouts pinned in coherence-ledger.ts, P9)
+// The ledger's incidents and events (layouts pinned in docs/spec.md P10.3–P10.5, P10.7, P10.9)
 
 export type { CirCode } from '../core/vocabulary.ts';
 

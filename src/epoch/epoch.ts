@@ -4,96 +4,13 @@
  * shards (every active shard is a voter here), steps 4–10 (`runEconomy`) and step 11 (sync).
  * `runHonestEpoch` runs the agents and builds the inputs document (P6.7); `replayHonestEpoch`
  * executes such a document, and re-executing one reproduces the record byte for byte. The ledger
- * (proposals, votes, signatures, step 3 against proposals, steps 12–14) will wrap the execution:
- * it replaces the honest agents by the proposals it receives, decides the voters and the outcome,
- * and keeps every layout below.
+ * (src/coherence/: proposals, votes, signatures, step 3 against proposals, steps 12–14) wraps the
+ * same execution: it replaces the honest agents by the proposals it receives, decides the voters
+ * and the outcome, and keeps these layouts.
  *
- * ------------------------------------------------------------------------------------------------
- * Layout pins (to be copied into docs/spec.md as "P6. The epoch record and the honest epoch")
- *
- * P6.1 Record. Exactly the §6 keys, every bulky list inline (no Merkle form):
- *      { epoch, prev_root, root, outcome, inputs_hash, active, voters, incidents, events, moves,
- *        flows, chr: { penalties, shares, pool }, res: { cap, credits }, psy_minted,
- *        rewards: { budget, nodes, users }, sync: { c, median, reports }, c_shards }
- *      `prev_root` is the root of S (= the previous record's `root`; for t = 1 the root of the
- *      genesis state); `root` is the root of the next state, whatever the outcome (on an abort or
- *      a frozen epoch: S with the epoch advanced and the bookkeeping). `active` and `voters` are
- *      shard ids, ascending. The record's hash is `H("qfs/v13/epoch", record)`.
- * P6.2 Lists (with the pins in state.ts, harmonic-economics.ts and treasury-distribution.ts):
- *      `moves` `{ kind, from, to, amount }` with the account strings of state.ts, in step order;
- *      `flows` `{ a, b, from, to, demand, amount }`, every edge with |d_e| > 0, edge order;
- *      `chr.penalties`, `chr.shares`, `psy_minted` `{ node, value }`, every node, id order;
- *      `res.credits` `{ a, b, node, value }`; `rewards.nodes` `{ node, m, w, r, k }` every node;
- *      `rewards.users` `{ user, node, u }` every user; `sync.reports` `{ shard, value }`, every
- *      voter in shard order; `sync.median` the lower median of the reports' values (null when
- *      there is no voter); `c_shards` `{ shard, open, with_stakes }`, every voter in shard order:
- *      `open` is the shard's C_s of the opening field, `with_stakes` its C_s with each of its
- *      nodes' atr raised by the sum of that node's stake amounts in the voter's proposal, computed
- *      exactly as EA-9 does (`floor(Σ floor(chr·(atr + stakes)/(SCALE + dis)) / n)`, unbounded, so
- *      never a MathViolation); `with_stakes = open` for a voter that stakes nothing, and both are 0
- *      for a shard with no nodes.
- * P6.3 Abort and frozen. As §6: `moves`, `flows`, `psy_minted`, `chr.penalties`, `chr.shares`,
- *      `res.credits`, `rewards.nodes`, `rewards.users` empty; `chr.pool = S.chr_pool`;
- *      `res.cap = 0`; `rewards.budget = 0`. On an abort `sync` is `{ c, median, reports }` with
- *      c = C of the opening field, and `c_shards` is as on a commit (the voters). On a frozen
- *      epoch `sync` and `c_shards` are null and `active`, `voters`, `incidents`, `events` empty.
- * P6.4 Incidents `{ code, ea, shard, evidence }`, in pipeline order:
- *      EA-11 `{ code: null, ea: "EA-11", shard: null,
- *               evidence: { digest, reason, epoch, admitted } }` — one per rejected snapshot
- *      digest, in digest order; `digest = H("qfs/v13/oracle", snapshot)`; `reason` is one of
- *      `malformed`, `bad_signature`, `future`, `stale`, `replayed`, `superseded`; `epoch` is the
- *      snapshot's epoch, null iff malformed; `admitted` is the admitted snapshot's digest iff
- *      `superseded`, else null.
- *      EA-12 `{ code: null, ea: "EA-12", shard: null,
- *               evidence: { digest, nodes: [{ node, engine, validator }] } }` — at most one;
- *      `digest = H("qfs/v13/validator", answer)`; `nodes` every node whose value differs from
- *      the engine's ψ, in id order (engine = the opening ψ, validator = the answer's value).
- * P6.5 Events `{ kind, ...fields }`, in pipeline order (several of one step by (shard, digest)):
- *      `{ kind: "oracle_admitted", digest, epoch }` step 1, when a snapshot is admitted (also on
- *      an abort, where the admission has no effect on the state);
- *      `{ kind: "validator_malformed", digest }` step 2, a malformed answer (ignored);
- *      `{ kind: "psy_exhausted" }` step 8, nothing minted;
- *      `{ kind: "no_quorum", votes, needed }` step 13, `votes` = the votes matching the
- *      candidate, `needed = max(1, floorDiv(2n + 2, 3))`, n = the voters.
- *      Messages of a schema fault are not in events (their texts are free); a snapshot's or an
- *      answer's schema fault is recorded only as `malformed`.
- * P6.6 Step-1 schema. A snapshot is malformed unless: an object with exactly the keys genesis,
- *      epoch, dis; `genesis` is the string G; `epoch` a canonical integer in [0, 2^63); `dis` a
- *      list of objects with exactly the keys node, value; every node an existing id, strictly
- *      ascending; every value a canonical integer in [0, SCALE]. `dis` may be empty. The validator's
- *      answer is malformed unless: exactly the keys epoch, psi; `epoch = t`; `psi` has exactly one
- *      `{ node, value }` per node of the chain, in id order, values in [0, 2^127).
- * P6.7 Inputs of the honest epoch. The document
- *        { epoch, snapshots: [{ digest, snapshot, signature }], validator, proposals }
- *      with `epoch = t`; `snapshots` every received copy that has a canonical form, each distinct
- *      (digest, signature) once, sorted by (digest, signature), including copies whose signature
- *      fails and snapshots that are rejected; `validator` the answer as received, or null;
- *      `proposals` the body `{ epoch, shard, prev_root, actions, reports: { psi, gradients, sync } }`
- *      of each voter's proposal (§6 schema), in shard order, unsigned; a frozen epoch reads nothing:
- *      `{ epoch, snapshots: [], validator: null, proposals: [] }`. `inputs_hash` is the lowercase
- *      hex SHA-256 of this document's canonical bytes (plain SHA-256, no tag, as §7 hashes the
- *      stored file). This pins the honest path only: the ledger store (§7) pins the stored inputs
- *      file (every message the epoch read with its signature, sorted by (kind, digest, signature))
- *      and `inputs_hash` becomes the hash of that file's bytes.
- * P6.8 Refusals of the honest agent are in neither the inputs nor the record. The actions a
- *      shard's nodes submit are local to its agent before window 2: the ledger never reads them,
- *      only the proposal that carries the taken ones. Recording refusals would make the record
- *      depend on messages that are not in the stored inputs (breaking `record.replay`: replaying
- *      the inputs re-runs no agent), and a Byzantine shard's refusals would be unverifiable claims.
- *      Re-running the agent on its own taken actions takes every one of them and refuses nothing,
- *      so the stored proposal is a fixed point. Refusals are returned to the caller (CLI, tests).
- * P6.9 Honest agent. A submitted value with no canonical form is dropped; submissions are not
- *      deduplicated (a second copy of a taken action is a `nonce_conflict`); malformed actions are
- *      refused first (digest order), then the others are judged in (acting node, nonce, digest)
- *      order. The step-3 rule order is the agent's code order (action-rules.ts), also for the
- *      ledger's EA-6 evidence ("the first rule it breaks").
- * P6.10 Outcome without the ledger (no governance records yet): frozen iff S.mode = "safe"; else
- *      every active shard is a voter and its honest vote matches, so the epoch commits iff there is
- *      at least one voter, and aborts with `no_quorum` (votes 0, needed 1) when every shard is
- *      halted or blacklisted. In an inputs document every proposal is a voter's (the voters are
- *      the proposals' shards, in shard order); a voter with no node still proposes (empty lists,
- *      sync = C) and counts towards the quorum.
- * ------------------------------------------------------------------------------------------------
+ * Layout pins: docs/spec.md P6 (P6.1 record, P6.2 lists, P6.3 abort and frozen, P6.4 incidents,
+ * P6.5 events, P6.6 step-1 schema, P6.7 inputs document, P6.8 refusals, P6.9 honest agent, P6.10
+ * outcome without the ledger).
  */
 import { median } from '../math/certified-math.ts';
 import type { Encodable, Json } from '../math/canonical.ts';
@@ -108,6 +25,7 @@ import { stateRoot, type State } from '../economics/state.ts';
 import { topology, type Topology } from '../field/topology.ts';
 import { stakeCoherence, type ActionCode, type ActionBasis } from '../economics/action-rules.ts';
 import { checkValidator } from './validator.ts';
+import { commitRecord, stillRecord } from './record-builder.ts';
 
 export type { EpochRecord } from './epoch-record.ts';
 
@@ -151,28 +69,6 @@ export function activeShards(state: State, t: bigint): bigint[] {
   return state.shards.filter((s) => !s.blacklisted && s.halted_until < t).map((s) => s.id);
 }
 
-/** The record of an epoch that moves nothing (P6.3); the ledger's aborts and frozen epochs use it too. */
-export function stillRecord(
-  S: State,
-  next: State,
-  outcome: 'abort' | 'frozen',
-  fields: Pick<EpochRecord, 'inputs_hash' | 'active' | 'voters' | 'incidents' | 'events' | 'sync' | 'c_shards'>,
-): EpochRecord {
-  return {
-    epoch: next.epoch,
-    prev_root: stateRoot(S),
-    root: stateRoot(next),
-    outcome,
-    ...fields,
-    moves: [],
-    flows: [],
-    chr: { penalties: [], shares: [], pool: S.chr_pool },
-    res: { cap: 0n, credits: [] },
-    psy_minted: [],
-    rewards: { budget: 0n, nodes: [], users: [] },
-  };
-}
-
 type Window1 = {
   readonly t: bigint;
   readonly prevRoot: string;
@@ -196,6 +92,7 @@ function window1(ctx: EpochContext, S: State, snapshots: readonly StoredSnapshot
 const basisOf = (ctx: EpochContext, S: State, w: Window1): ActionBasis => ({ topology: ctx.topology, nodes: w.s1.nodes, unstakes: S.unstakes, field: w.field });
 
 function checkGenesis(ctx: EpochContext, S: State): void {
+  // Plain Error: another chain's state is the caller's bug, not a fault of any message or file.
   if (S.genesis !== ctx.genesisHash) throw new Error(`epoch: the state belongs to genesis ${S.genesis}, not ${ctx.genesisHash}`);
 }
 
@@ -234,6 +131,7 @@ export function runHonestEpoch(ctx: EpochContext, S: State, inputs: EpochInputs)
 export function replayHonestEpoch(ctx: EpochContext, S: State, stored: StoredInputs): { state: State; record: EpochRecord } {
   checkGenesis(ctx, S);
   const t = S.epoch + 1n;
+  // Plain Error: a document paired with another epoch's state is the caller's bug, not a data fault.
   if (stored.epoch !== t) throw new Error(`replayHonestEpoch: the inputs are for epoch ${stored.epoch}, not ${t}`);
   if (S.mode === 'safe') {
     const next: State = { ...S, epoch: t };
@@ -298,24 +196,6 @@ function execute(ctx: EpochContext, S: State, w: Window1, stored: StoredInputs):
     unstakes: econ.unstakes,
     coherence: field.c, // step 11
   };
-  const record: EpochRecord = {
-    epoch: t,
-    prev_root: w.prevRoot,
-    root: stateRoot(next),
-    outcome: 'commit',
-    inputs_hash,
-    active,
-    voters,
-    incidents,
-    events,
-    moves: econ.record.moves,
-    flows: econ.record.flows,
-    chr: econ.record.chr,
-    res: econ.record.res,
-    psy_minted: econ.record.psy_minted,
-    rewards: econ.record.rewards,
-    sync,
-    c_shards,
-  };
+  const record = commitRecord({ epoch: t, prev_root: w.prevRoot, root: stateRoot(next) }, { inputs_hash, active, voters, incidents, events, sync, c_shards }, econ.record);
   return { state: next, record };
 }

@@ -1,17 +1,9 @@
 /**
- * Step 1, the oracle (SPEC §6 step 1, EA-11). Snapshots `{ genesis, epoch, dis: [{ node, value }] }`
- * are signed by the genesis `oracle_key` with the tag `qfs/v13/oracle` (signature per §2). Copies are
- * identified by their digest `H("qfs/v13/oracle", snapshot)` (the signature is not part of it): a
- * digest is signed iff at least one of its copies' signatures verifies, and a copy whose signature
- * fails has no other effect.
- *
- * Each distinct snapshot is checked in this order, the first failure being its reason: `malformed`
- * (exactly the three keys; `genesis = G`; `epoch` in `[0, 2^63)`; existing node ids, strictly
- * ascending; every value in `[0, SCALE]`), `bad_signature`, `future` (`epoch > t`), `stale`
- * (`epoch + ORACLE_WINDOW < t`), `replayed` (`epoch <= last_oracle_epoch`). Of those that pass, the
- * highest epoch, then the lowest digest, is admitted; the others are `superseded`. Every rejection
- * is an EA-11 incident `{ code: null, ea: "EA-11", shard: null, evidence }`, in digest order.
- * Admission sets each listed node's `dis` (unlisted nodes keep theirs) and `last_oracle_epoch`.
+ * Step 1, the oracle (SPEC §6 step 1, EA-11; docs/spec.md P6.4 evidence, P6.6 schema, P9.7 edge
+ * cases). A snapshot is identified by its digest `H("qfs/v13/oracle", snapshot)`, not by a copy: a
+ * digest is signed iff one of its copies' signatures verifies, and a failing copy has no other
+ * effect. Each distinct snapshot is checked in §6's order (the first failure is its reason), the
+ * highest epoch then the lowest digest is admitted, and every rejection is an EA-11 incident.
  */
 import { SCALE } from '../math/certified-math.ts';
 import type { Encodable, Json } from '../math/canonical.ts';
@@ -40,6 +32,7 @@ export function snapshotDigest(snapshot: Json): string | undefined {
   try {
     return toHex(taggedHash('qfs/v13/oracle', snapshot as Encodable));
   } catch {
+    // No canonical form (E_CANONICAL from the encoder): the copy is dropped on receipt.
     return undefined;
   }
 }

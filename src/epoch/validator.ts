@@ -1,11 +1,8 @@
 /**
- * Step 2's optional external validator (SPEC §6 step 2, EA-12; the blueprint's QPU). Its answer
- * `{ epoch, psi: [{ node, value }] }` is unsigned (it is local), identified by
- * `H("qfs/v13/validator", answer)`, and stored with the epoch's inputs. It is well formed iff it has
- * exactly these keys, `epoch = t`, and one value per node of the chain, sorted by node, each in
- * `[0, 2^127)`. A malformed answer is ignored with the event `validator_malformed`. Any difference
- * from the engine's ψ is one EA-12 incident listing every differing node with both values; the
- * engine keeps its own ψ (fallback + evidence). The validator never changes state.
+ * Step 2's optional external validator (SPEC §6 step 2, EA-12; the blueprint's QPU; docs/spec.md
+ * P6.4 evidence, P6.5 event, P6.6 schema, P9.8 digest). Its answer is unsigned (it is local) and
+ * stored with the epoch's inputs; a malformed one is ignored with an event, a differing one is
+ * evidence only: the engine keeps its own ψ and the validator never changes state.
  */
 import type { Encodable, Json } from '../math/canonical.ts';
 import type { EpochEvent, ValidatorEvidence, ValidatorIncident } from './epoch-record.ts';

@@ -48,7 +48,9 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { canonicalString, INTEGER, parseCanonical, type Encodable, type Json } from '../math/canonical.ts';
-import { recoveryEpoch, replayLedgerEpoch, type LedgerEpoch, type RecoveryEpoch } from '../coherence/coherence-ledger.ts';
+import type { LedgerEpoch } from '../coherence/windows.ts';
+import { recoveryEpoch, type RecoveryEpoch } from '../coherence/recovery-epoch.ts';
+import { replayLedgerEpoch } from '../coherence/replay.ts';
 import { epochContext, type EpochContext } from '../epoch/epoch.ts';
 import { recordHash, type EpochRecord } from '../epoch/epoch-record.ts';
 import { QfsError } from '../core/errors.ts';

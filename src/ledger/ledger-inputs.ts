@@ -1,6 +1,6 @@
 /**
  * The stored inputs of a ledger epoch (SPEC §7 `inputs/e`; layout pinned as P10.6 in
- * coherence-ledger.ts): every message the epoch read, with its signatures, in one canonical
+ * docs/spec.md): every message the epoch read, with its signatures, in one canonical
  * document, and `inputs_hash`, the SHA-256 of that document's canonical bytes.
  *
  *   { epoch, messages: [{ kind, digest, message, signatures }] }

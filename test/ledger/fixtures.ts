@@ -7,7 +7,8 @@
  */
 import { expect } from 'vitest';
 import { canonicalString, parseCanonical, type Encodable, type Json } from '../../src/math/canonical.ts';
-import { checkLedgerEpoch, checkRecordReplay, type LedgerWindows } from '../../src/coherence/coherence-ledger.ts';
+import type { LedgerWindows } from '../../src/coherence/windows.ts';
+import { checkLedgerEpoch, checkRecordReplay } from '../../src/coherence/replay.ts';
 import { defaultGenesis, devLabel } from '../../src/genesis/default-genesis.ts';
 import { epochContext, type EpochContext } from '../../src/epoch/epoch.ts';
 import type { EpochRecord, Incident } from '../../src/epoch/epoch-record.ts';

@@ -6,7 +6,7 @@
  * signatures of the next epoch.
  */
 import { describe, expect, it } from 'vitest';
-import { ledgerEpoch } from '../../src/coherence/coherence-ledger.ts';
+import { ledgerEpoch } from '../../src/coherence/replay.ts';
 import { recordHash, type EpochRecord } from '../../src/epoch/epoch-record.ts';
 import type { GovernanceRecord } from '../../src/genesis/founders.ts';
 import { toHex } from '../../src/math/hashing.ts';

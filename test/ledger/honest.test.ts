@@ -4,7 +4,9 @@
  * duplicate and forged copies), replay of the stored inputs, and the stored inputs' layout.
  */
 import { describe, expect, it } from 'vitest';
-import { ledgerEpoch, quorumNeeded, replayLedgerEpoch, type LedgerWindows } from '../../src/coherence/coherence-ledger.ts';
+import type { LedgerWindows } from '../../src/coherence/windows.ts';
+import { quorumNeeded } from '../../src/coherence/step12.ts';
+import { ledgerEpoch, replayLedgerEpoch } from '../../src/coherence/replay.ts';
 import { recordHash } from '../../src/epoch/epoch-record.ts';
 import { runHonestEpoch, type EpochInputs } from '../../src/epoch/epoch.ts';
 import { checkStep } from '../../src/invariants/catalog.ts';

@@ -6,7 +6,7 @@
  * by `checkRecordReplay`.
  */
 import { describe, expect, it } from 'vitest';
-import { checkLedgerEpoch, checkRecordReplay } from '../../src/coherence/coherence-ledger.ts';
+import { checkLedgerEpoch, checkRecordReplay } from '../../src/coherence/replay.ts';
 import type { EpochRecord, Incident } from '../../src/epoch/epoch-record.ts';
 import type { LedgerInputs } from '../../src/ledger/ledger-inputs.ts';
 import { lyingProposer, lyingVoter } from '../../src/coherence/shard-agent.ts';

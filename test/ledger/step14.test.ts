@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MathViolation } from '../../src/math/certified-math.ts';
-import { LedgerFatal } from '../../src/coherence/coherence-ledger.ts';
+import { LedgerFatal } from '../../src/coherence/windows.ts';
 import type { EngineIncident } from '../../src/epoch/epoch-record.ts';
 import { runLedgerEpoch, withholdingAgent } from '../../src/coherence/shard-agent.ts';
 import { agentsWith, CTX, kinds, ledgerChecked, S0, triples } from './fixtures.ts';
