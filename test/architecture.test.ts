@@ -3,7 +3,7 @@
  * CLI, no two source files import each other (directly or around a loop), and every import points
  * down the layers, in this order. Type-only imports count: they are arrows too.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 import { describe, expect, test } from 'vitest';
 
@@ -78,6 +78,18 @@ describe('architecture', () => {
     expect(files.filter((f) => layerOf(f) < 0)).toEqual([]);
     const up = [...graph].flatMap(([f, deps]) => deps.filter((d) => d.startsWith('src/') && layerOf(d) > layerOf(f)).map((d) => `${f} -> ${d}`));
     expect(up).toEqual([]);
+  });
+
+  test("architecture.readme: the README's layout table names every folder of src/ in layer order, and every path it names exists", () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('## Layout'), readme.indexOf('## Determinism'));
+    const rows = [...table.matchAll(/^\| `([^`]+)`/gm)].map((m) => m[1]!);
+    const srcRows = rows.filter((r) => r.startsWith('src/')).map((r) => r.replace(/^src\/|\/$/g, ''));
+    expect(srcRows).toEqual([...LAYERS]);
+    const folders = readdirSync(join(ROOT, 'src')).filter((n) => statSync(join(ROOT, 'src', n)).isDirectory()).sort();
+    expect(folders).toEqual([...LAYERS].sort());
+    const paths = [...table.matchAll(/`((?:src|cli|models|properties|test|scripts|bench|docs|conformance|counterexamples|evidence)[^`]*)`/g)].map((m) => m[1]!);
+    expect(paths.filter((p) => !existsSync(join(ROOT, p)))).toEqual([]);
   });
 
   test('architecture.cycle-detector: the checker itself finds a planted cycle and a planted upward arrow', () => {
