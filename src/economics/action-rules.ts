@@ -25,7 +25,7 @@
  */
 import { match } from 'ts-pattern';
 import { max, mulDiv, SCALE } from '../math/certified-math.ts';
-import type { Encodable, Json } from '../math/canonical.ts';
+import { ifCanonical, type Encodable, type Json } from '../math/canonical.ts';
 import type { Result } from '../core/errors.ts';
 import { exactFloorDiv, exactMulDiv, exactAbs } from '../math/exact-math.ts';
 import { actingNode, type Action } from './harmonic-economics.ts';
@@ -103,11 +103,7 @@ export const actionDigest = (action: Action | Json): string => taggedHashHex('qf
 
 /** The digest, or undefined for a value with no canonical form (dropped on receipt, no event). */
 export function actionDigestOrUndefined(action: Json): string | undefined {
-  try {
-    return actionDigest(action);
-  } catch {
-    return undefined;
-  }
+  return ifCanonical(() => actionDigest(action));
 }
 
 /** The (acting node, nonce, digest) order of §6. */

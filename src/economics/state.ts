@@ -394,7 +394,7 @@ function memoHolds(memo: RootMemo, state: State): boolean {
     try {
       text = canonicalString(record[key]!);
     } catch {
-      return false;
+      return false; // not encodable: certainly not the value the root was remembered for
     }
     if (text !== memo.others[o++]) return false;
   }

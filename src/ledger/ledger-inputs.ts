@@ -21,7 +21,7 @@
  * recovery ran) and `evidence` the anchor's record hashes for epochs from … to (lowercase hex, one
  * per epoch, in epoch order). `readStoredInputs` reads either document.
  */
-import { canonicalBytes, canonicalString, parseCanonical, type Encodable, type Json } from '../math/canonical.ts';
+import { canonicalBytes, canonicalString, ifCanonical, parseCanonical, type Encodable, type Json } from '../math/canonical.ts';
 import { err, ok, QfsError, type Result } from '../core/errors.ts';
 import type { FounderSignature } from '../genesis/founders.ts';
 import { sha256, taggedHashHex, toHex, type Tag } from '../math/hashing.ts';
@@ -67,21 +67,10 @@ export const recoveryInputs = (recovery: Recovery): RecoveryInputs => ({ epoch: 
 
 /** `H(tag of kind, message)` in hex; undefined for a value with no canonical form. */
 export function messageDigest(kind: MessageKind, message: Json): string | undefined {
-  try {
-    return taggedHashHex(TAG_OF[kind], message as Encodable);
-  } catch {
-    return undefined;
-  }
+  return ifCanonical(() => taggedHashHex(TAG_OF[kind], message as Encodable));
 }
 
-const encodable = (v: unknown): boolean => {
-  try {
-    canonicalBytes(v as Encodable);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const encodable = (v: unknown): boolean => ifCanonical(() => canonicalBytes(v as Encodable)) !== undefined;
 
 /**
  * The message as received bytes would carry it: its canonical form read back (so a value held in
@@ -89,11 +78,7 @@ const encodable = (v: unknown): boolean => {
  * (dropped on receipt, no event).
  */
 export function received(message: unknown): Json | undefined {
-  try {
-    return parseCanonical(canonicalString(message as Encodable));
-  } catch {
-    return undefined;
-  }
+  return ifCanonical(() => parseCanonical(canonicalString(message as Encodable)));
 }
 
 /** Merges signed copies of one kind by digest (copies or signatures with no canonical form dropped), in digest order. */

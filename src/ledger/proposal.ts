@@ -16,7 +16,7 @@
  *     shard, in (a, b) order, values in [-2^127, 2^127); `sync` in [0, 2^127).
  * Every action that parses is judged by step 3 (its ids need not exist, its amount may be 0).
  */
-import type { Encodable, Json } from '../math/canonical.ts';
+import { ifCanonical, type Encodable, type Json } from '../math/canonical.ts';
 import type { Result } from '../core/errors.ts';
 import { actionDigest, compareActions, readAction } from '../economics/action-rules.ts';
 import type { Action, NodeValue } from '../economics/harmonic-economics.ts';
@@ -38,11 +38,7 @@ export function toJson(value: unknown): Json {
 
 /** `H("qfs/v13/proposal", proposal)` in hex; undefined for a value with no canonical form (dropped on receipt). */
 export function proposalDigest(doc: Json | ProposalBody): string | undefined {
-  try {
-    return taggedHashHex('qfs/v13/proposal', doc as Encodable);
-  } catch {
-    return undefined;
-  }
+  return ifCanonical(() => taggedHashHex('qfs/v13/proposal', doc as Encodable));
 }
 
 /** Signs a proposal with the shard's secret key (deterministic ML-DSA-87, cached: one message, one signature). */

@@ -20,7 +20,7 @@
  * violation. A shard whose violations reach BLACKLIST_AFTER is blacklisted. Every decision takes
  * effect from t + 1 (the active set of t is fixed after step 0). Any CIR-511 enters safe mode.
  */
-import type { Encodable, Json } from '../math/canonical.ts';
+import { ifCanonical, type Encodable, type Json } from '../math/canonical.ts';
 import type { LedgerEvent } from '../epoch/epoch-record.ts';
 import { verifyGovernance, type FounderSignature, type GovernanceRecord } from '../genesis/founders.ts';
 import type { Genesis } from '../genesis/genesis.ts';
@@ -37,22 +37,11 @@ export type GovernanceCopy = { readonly record: Json; readonly signatures: reado
 export type GovernanceEntry = { readonly digest: string; readonly record: Json; readonly signatures: readonly FounderSignature[] };
 
 
-const canonicalOk = (v: unknown): boolean => {
-  try {
-    taggedHashHex('qfs/v13/governance', v as Encodable);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const canonicalOk = (v: unknown): boolean => ifCanonical(() => taggedHashHex('qfs/v13/governance', v as Encodable)) !== undefined;
 
 /** `H("qfs/v13/governance", record)` in hex; undefined for a value with no canonical form. */
 export function governanceDigestOf(record: Json): string | undefined {
-  try {
-    return taggedHashHex('qfs/v13/governance', record as Encodable);
-  } catch {
-    return undefined;
-  }
+  return ifCanonical(() => taggedHashHex('qfs/v13/governance', record as Encodable));
 }
 
 /** Merges copies by digest (copies or signatures with no canonical form are dropped on receipt), in digest order. */

@@ -24,7 +24,7 @@
  * ascending.
  */
 import { match } from 'ts-pattern';
-import type { Encodable, Json } from '../math/canonical.ts';
+import { ifCanonical, type Encodable, type Json } from '../math/canonical.ts';
 import type { Result } from '../core/errors.ts';
 import { actionDigest } from '../economics/action-rules.ts';
 import type { Action, NodeValue } from '../economics/harmonic-economics.ts';
@@ -71,11 +71,7 @@ export const eaOfClaimField = (field: ClaimField): VoteEa =>
 
 /** `H("qfs/v13/vote", vote)` in hex; undefined for a value with no canonical form (dropped on receipt). */
 export function voteDigest(doc: Json | VoteBody): string | undefined {
-  try {
-    return taggedHashHex('qfs/v13/vote', doc as Encodable);
-  } catch {
-    return undefined;
-  }
+  return ifCanonical(() => taggedHashHex('qfs/v13/vote', doc as Encodable));
 }
 
 /** Signs a vote with the shard's secret key (deterministic ML-DSA-87, cached). */

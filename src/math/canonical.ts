@@ -291,3 +291,18 @@ export function parseCanonical(input: Uint8Array | string): Json {
 export function readInteger(x: Json | undefined): bigint | undefined {
   return typeof x === 'string' && INTEGER.test(x) ? BigInt(x) : undefined;
 }
+
+/**
+ * `f()` applied to a value received from outside, or undefined when the value has no canonical
+ * form (SPEC §2: such a message is dropped on receipt, no event). The encoder and the reader report
+ * that as E_CANONICAL; a value nested deeper than the call stack surfaces as a RangeError, which
+ * means the same here. Anything else is a bug and propagates.
+ */
+export function ifCanonical<T>(f: () => T): T | undefined {
+  try {
+    return f();
+  } catch (e) {
+    if ((e instanceof QfsError && e.code === 'E_CANONICAL') || e instanceof RangeError) return undefined;
+    throw e;
+  }
+}
