@@ -37,6 +37,7 @@ export type NodeValue = { readonly node: bigint; readonly value: bigint };
 
 function indexOf(topo: Topology, id: bigint): number {
   const i = topo.nodeIndex.get(id);
+  // Plain Error: actions reach this step validated (step 3), so an unknown node is a bug upstream.
   if (i === undefined) throw new Error(`harmonic-economics: node ${id} does not exist (actions must be validated first)`);
   return i;
 }
