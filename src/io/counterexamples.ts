@@ -39,7 +39,7 @@ export type Counterexample = {
  * case is a handful of commands, so these are generous; each suite checks its own commands
  * further (models/counterexample-check.ts for the adversary suite).
  */
-export const COUNTEREXAMPLE_LIMITS = { bytes: 4 * 1024 * 1024, commands: 256, roots: 256, id: 128, message: 65_536, path: 4096 } as const;
+export const COUNTEREXAMPLE_LIMITS = { bytes: 16 * 1024 * 1024, commands: 256, roots: 256, id: 128, message: 65_536, path: 4096 } as const;
 
 const KEYS = ['format', 'property', 'invariant', 'seed', 'path', 'genesis_hash', 'commands', 'failure', 'roots'] as const;
 const ID = /^[A-Za-z0-9][A-Za-z0-9.\-]*$/;
