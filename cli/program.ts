@@ -20,8 +20,9 @@ export function buildProgram(): Command {
   const program = new Command('qfs')
     .description('QFS V13 Phase 3 harmonic economy: reference state machine, verification harness and evidence')
     .version('0.1.0')
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
+    // Commander's own error text is replaced by one coded line in `main` (E_USAGE naming the flag).
+    .configureOutput({ outputError: () => undefined })
     .addHelpText(
       'after',
       `
@@ -87,7 +88,13 @@ export async function main(argv: readonly string[], io?: Io): Promise<number> {
     await buildProgram().parseAsync([...argv], { from: 'user' });
     return Number(process.exitCode ?? EXIT.ok);
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    if (e instanceof CommanderError) {
+      if (e.exitCode === 0) return EXIT.ok;
+      const text = e.message.replace(/^error: /, '');
+      const named = /'([^' ]+)[^']*'/.exec(text)?.[1];
+      errWrite(`qfs: E_USAGE ${named ?? '(usage)'}: ${text} (run with --help for usage)\n`);
+      return EXIT.usage;
+    }
     if (isEpipe(e)) return Number(process.exitCode ?? EXIT.ok);
     const q = asQfsError(e);
     if (q === undefined) throw e;
