@@ -61,7 +61,7 @@ function realish(path: string): string {
   }
 }
 
-function refuseSpecial(path: string): void {
+export function refuseSpecial(path: string): void {
   if (underSpecial(resolve(path)) || underSpecial(realish(path))) {
     throw new QfsError('E_IO', path, 'a path under /proc, /sys or /dev is not a file the project reads or writes');
   }
