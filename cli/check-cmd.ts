@@ -170,8 +170,10 @@ import { expect, test } from 'vitest';
 import { parseCanonical } from '${rel('src/math/canonical.ts')}';
 import { readCounterexample } from '${rel('src/io/counterexamples.ts')}';
 import { replayCounterexample } from '${rel('models/adversary-check.ts')}';
+import { checkAdversaryCounterexample } from '${rel('models/counterexample-check.ts')}';
 
 const counterexample = readCounterexample(parseCanonical(${JSON.stringify(text)}));
+checkAdversaryCounterexample(counterexample); // validated as data before it runs (docs/spec.md P13.6)
 
 test(${JSON.stringify(`regression: ${c.property} ${c.invariant}`)}, () => {
   const r = replayCounterexample(counterexample);
