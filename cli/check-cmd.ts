@@ -8,10 +8,9 @@ import { basename, dirname, join, relative } from 'node:path';
 import { canonicalString, type Encodable, type Json } from '../src/math/canonical.ts';
 import { QfsError } from '../src/core/errors.ts';
 import { counterexampleHash, loadCounterexample, type Counterexample } from '../src/io/counterexamples.ts';
-import { writeFileAtomic } from '../src/io/files.ts';
+import { checkWritableDir, writeOutputFile } from '../src/io/files.ts';
+import { checkAdversaryCounterexample } from '../models/counterexample-check.ts';
 import { ADVERSARY_PROPERTIES, checkAdversaryProperty, replayCounterexample, type CheckResult } from '../models/adversary-check.ts';
-import { readRunCommands } from '../models/adversary.ts';
-import { readStorageCommands } from '../models/storage-attack.ts';
 import { integer } from './args.ts';
 import { EXIT, run } from './output.ts';
 
@@ -78,6 +77,7 @@ Exit codes: 0 every property passed, 1 a property failed, 2 bad usage, 3 I/O.`,
           throw new QfsError('E_USAGE', '--path', '--path takes a fast-check path like 3:0:1 and exactly one --property');
         }
         const shard = opts.shard === undefined ? { k: 1, n: 1 } : parseShard(opts.shard);
+        checkWritableDir(opts.counterexamples);
         const mine = all.filter((_, i) => i % shard.n === shard.k - 1);
         if (!opts.json) process.stderr.write(`qfs check: seed ${seed}, ${runs} runs per property, ${mine.length} of ${all.length} properties (slice ${shard.k}/${shard.n})\n`);
         const results: CheckResult[] = [];
@@ -115,6 +115,7 @@ Exit codes: 0 every property passed, 1 a property failed, 2 bad usage, 3 I/O.`,
     .argument('<file>', 'a stored counterexample (counterexamples/<invariant>/<hash12>.json)')
     .description('re-execute a stored counterexample (SPEC §12): the failing epoch, the invariant, expected and actual, and the roots')
     .option('--export-test [file]', 'write it as a plain vitest regression test (default: test/regressions/<invariant>-<hash12>.test.ts)')
+    .option('--force', 'with --export-test: replace an existing file (set aside as <file>.replaced-<n>, never deleted)')
     .addHelpText(
       'after',
       `
@@ -123,20 +124,17 @@ test was written), 1 the replay differs from the stored case (it passes now, or 
 2 bad usage, 3 I/O. A malformed file is refused with E_COUNTEREXAMPLE naming the field.`,
     )
     .action(
-      run((file: string, opts: { exportTest?: string | boolean }) => {
+      run((file: string, opts: { exportTest?: string | boolean; force?: boolean }) => {
         const c = loadCounterexample(file);
         if (!c.property.startsWith('adversary.')) throw new QfsError('E_COUNTEREXAMPLE', 'property', `${file}: qfs replay runs adversary counterexamples; ${c.property} is replayed by its own suite`);
-        let runDesc: { readonly mutant?: string };
-        try {
-          runDesc = c.property === 'adversary.EA-14' ? (readStorageCommands(c.commands), {}) : readRunCommands(c.commands);
-        } catch (e) {
-          throw new QfsError('E_COUNTEREXAMPLE', 'commands', `${file}: ${(e as Error).message}`);
-        }
+        // Validated as data before anything runs (P13.6): impossible values are refused naming the field.
+        const checked = checkAdversaryCounterexample(c, file);
+        const runDesc: { readonly mutant?: string } = checked.storage ? {} : checked.run;
         if (opts.exportTest !== undefined) {
           const name = `${c.invariant}-${counterexampleHash(c).slice(0, 12)}`;
           const out = typeof opts.exportTest === 'string' ? opts.exportTest : join('test', 'regressions', `${name}.test.ts`);
-          writeFileAtomic(out, regressionTest(c, runDesc.mutant !== undefined, out));
-          process.stdout.write(`wrote ${out} (run: npx vitest run ${out})\n`);
+          const aside = writeOutputFile(out, regressionTest(c, runDesc.mutant !== undefined, out), opts.force === true);
+          process.stdout.write(`wrote ${out} (run: npx vitest run ${out})${aside === null ? '' : `; the previous file is kept as ${aside}`}\n`);
           return;
         }
         const r = replayCounterexample(c);
@@ -172,8 +170,10 @@ import { expect, test } from 'vitest';
 import { parseCanonical } from '${rel('src/math/canonical.ts')}';
 import { readCounterexample } from '${rel('src/io/counterexamples.ts')}';
 import { replayCounterexample } from '${rel('models/adversary-check.ts')}';
+import { checkAdversaryCounterexample } from '${rel('models/counterexample-check.ts')}';
 
 const counterexample = readCounterexample(parseCanonical(${JSON.stringify(text)}));
+checkAdversaryCounterexample(counterexample); // validated as data before it runs (docs/spec.md P13.6)
 
 test(${JSON.stringify(`regression: ${c.property} ${c.invariant}`)}, () => {
   const r = replayCounterexample(counterexample);

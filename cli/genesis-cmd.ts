@@ -1,25 +1,33 @@
 /** `qfs genesis new | sign | verify | show`. */
 import type { Command } from 'commander';
-import { readFileSync } from 'node:fs';
-import { canonicalString, type Encodable, type Json } from '../src/math/canonical.ts';
+import { canonicalString, checkJsonLimits, type Encodable, type Json } from '../src/math/canonical.ts';
 import { CONSTANT_BOUNDS } from '../src/genesis/constants.ts';
 import { defaultGenesis, devLabel } from '../src/genesis/default-genesis.ts';
 import { QfsError } from '../src/core/errors.ts';
 import { signGenesis, type FounderSignature } from '../src/genesis/founders.ts';
 import { degrees, genesisHash, totals, validateGenesis, type Genesis } from '../src/genesis/genesis.ts';
 import { toHex } from '../src/math/hashing.ts';
-import { firstDifference, readGenesisDir, writeGenesisDir, writeSignatures } from '../src/io/genesis-dir.ts';
+import { checkOutputDir, readBytes } from '../src/io/files.ts';
+import { firstDifference, readGenesisDir, writeNewGenesisDir, writeSignatures } from '../src/io/genesis-dir.ts';
 import { readSecretKeyFile } from '../src/io/key-files.ts';
 import { devKey, type KeyPair } from '../src/math/signatures.ts';
 import { DEV_NOTE, EXIT, run } from './output.ts';
 
 /** Reads a genesis document the user wrote: any JSON formatting, but integers must be strings. */
 function readUserGenesis(path: string): Genesis {
+  const bytes = readBytes(path);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new QfsError('E_CANONICAL', path, 'not UTF-8');
+  }
   let doc: Json;
   try {
-    doc = JSON.parse(readFileSync(path, 'utf8')) as Json;
+    checkJsonLimits(text);
+    doc = JSON.parse(text) as Json;
   } catch (e) {
-    throw new QfsError((e as NodeJS.ErrnoException).code ? 'E_IO' : 'E_CANONICAL', path, `cannot read JSON: ${(e as Error).message}`);
+    throw new QfsError('E_CANONICAL', path, `cannot read JSON: ${(e as Error).message}`);
   }
   canonicalString(doc as Encodable); // refuses JSON numbers, floats, bad keys
   JSON.stringify(doc, (_k, v) => {
@@ -71,17 +79,20 @@ export function registerGenesis(program: Command): void {
   genesis
     .command('new')
     .description('write genesis.json, genesis_hash.sha256 and genesis_signatures.json')
-    .requiredOption('--out <dir>', 'directory to write (created if missing)')
+    .requiredOption('--out <dir>', 'directory to write (created if missing; must be empty unless --force)')
     .option('--from <file>', 'a genesis document (JSON, integers as strings); default: the built-in default genesis')
     .option('--founder-key <file...>', 'secret key files of founders to sign with; default: development keys where the founder key is one')
+    .option('--force', 'write into a non-empty directory: what was there is set aside as <dir>.replaced-<n> (removed again if identical), never deleted')
     .addHelpText('after', '\nExample:\n  qfs genesis new --out D && qfs genesis verify D')
     .action(
-      run((opts: { out: string; from?: string; founderKey?: string[] }) => {
+      run((opts: { out: string; from?: string; founderKey?: string[]; force?: boolean }) => {
+        checkOutputDir(opts.out, opts.force === true);
         const g = opts.from ? readUserGenesis(opts.from) : defaultGenesis();
         const G = genesisHash(g);
         const signers = signersFor(g, opts.founderKey ?? []);
         const sigs: FounderSignature[] = signers.map((s) => signGenesis(G, s.founder, s.pair.secretKey));
-        writeGenesisDir(opts.out, g, sigs);
+        const { aside } = writeNewGenesisDir(opts.out, g, sigs, opts.force === true);
+        if (aside !== null) console.log(`the previous contents of ${opts.out} are kept in ${aside}`);
         for (const s of signers) console.log(`signed by founder ${s.founder}${s.development ? ` with a ${DEV_NOTE}` : ''}`);
         process.exitCode = printCertification(opts.out);
       }),
@@ -117,7 +128,7 @@ export function registerGenesis(program: Command): void {
           if (e instanceof QfsError && e.field === 'genesis_hash.sha256') {
             const d = defaultGenesis();
             try {
-              const doc = JSON.parse(readFileSync(`${dir}/genesis.json`, 'utf8')) as Json;
+              const doc = JSON.parse(Buffer.from(readBytes(`${dir}/genesis.json`)).toString('utf8')) as Json;
               const base = JSON.parse(canonicalString(d as never)) as Json;
               const diff = (doc as { chain_id?: Json }).chain_id === d.chain_id ? firstDifference(base, doc) : undefined;
               if (diff !== undefined) throw new QfsError(e.code, diff, `${e.message} (first change from the built-in default genesis: ${diff})`);

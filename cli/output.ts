@@ -3,7 +3,7 @@
  * one line naming its code and field.
  */
 import { match } from 'ts-pattern';
-import { QfsError, type QfsErrorCode } from '../src/core/errors.ts';
+import type { QfsErrorCode } from '../src/core/errors.ts';
 
 /** Documented exit codes (README): 0 ok, 1 the thing checked is invalid, 2 bad usage, 3 I/O. */
 export const EXIT = { ok: 0, invalid: 1, usage: 2, io: 3 } as const;
@@ -31,23 +31,14 @@ export function exitCodeFor(code: QfsErrorCode): number {
     .exhaustive();
 }
 
-export function fail(e: unknown): never {
-  if (e instanceof QfsError) {
-    process.stderr.write(`qfs: ${e.describe()}\n`);
-    process.exit(exitCodeFor(e.code));
-  }
-  throw e;
-}
-
-/** Runs a command body; a QfsError becomes one line on stderr and its exit code. */
+/**
+ * Wraps a command body. Failures propagate to `main` (cli/program.ts), which prints the one line
+ * and returns the exit code; nothing here exits the process (the bad-input suite runs in-process).
+ */
 export const run =
   <A extends unknown[]>(body: (...args: A) => void | Promise<void>) =>
   async (...args: A): Promise<void> => {
-    try {
-      await body(...args);
-    } catch (e) {
-      fail(e);
-    }
+    await body(...args);
   };
 
 export const DEV_NOTE = 'DEVELOPMENT key (derived from a published seed: anyone can sign with it; demo and tests only)';

@@ -10,6 +10,7 @@ import { genesisHash } from '../src/genesis/genesis.ts';
 import { keyFingerprint } from '../src/evidence/evidence-package.ts';
 import { writeEvidencePackage } from '../src/io/evidence-dir.ts';
 import { readSecretKeyFile } from '../src/io/key-files.ts';
+import { checkOutputDir, checkWritableDir, dropAsideIfSame, setAside } from '../src/io/files.ts';
 import { devKey } from '../src/math/signatures.ts';
 import { checkDevelopmentKeys, phase3 } from '../models/phase3-run.ts';
 import { conformanceRuntimes } from '../models/phase3-conformance.ts';
@@ -30,6 +31,7 @@ export function registerRun(program: Command): void {
     .option('--runs <n>', 'runs per adversary property', '8')
     .option('--scenario-runs <n>', 'scenario runs per attack', '2')
     .option('--counterexamples <dir>', 'where failing properties write counterexamples', 'counterexamples')
+    .option('--force', 'replace a non-empty --out: what was there is set aside as <dir>.replaced-<n> (removed again if byte-identical), never deleted')
     .addHelpText(
       'after',
       `
@@ -41,12 +43,14 @@ Exit codes: 0 every measured criterion passed, 1 a criterion failed (or the pack
 verify), 2 bad usage, 3 I/O.`,
     )
     .action(
-      run((opts: { genesis?: string; out: string; seed: string; key?: string; epochs: string; runs: string; scenarioRuns: string; counterexamples: string }) => {
+      run((opts: { genesis?: string; out: string; seed: string; key?: string; epochs: string; runs: string; scenarioRuns: string; counterexamples: string; force?: boolean }) => {
         const t0 = Date.now();
         const seed = integer('--seed', 0n)(opts.seed);
         const epochs = Number(integer('--epochs', 2n)(opts.epochs));
         const runs = Number(integer('--runs', 1n)(opts.runs));
         const scenarioRuns = Number(integer('--scenario-runs', 1n)(opts.scenarioRuns));
+        checkOutputDir(opts.out, opts.force === true);
+        checkWritableDir(opts.counterexamples);
         const g = certifiedGenesis(opts.genesis);
         const devProblem = checkDevelopmentKeys(g.genesis);
         if (devProblem !== null) throw new QfsError('E_USAGE', '--genesis', `the main job signs as every shard, the oracle and M founders with development keys (P4): ${devProblem}`);
@@ -55,6 +59,7 @@ verify), 2 bad usage, 3 I/O.`,
         const progress = (line: string) => process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
         const r = phase3({ genesis: g.genesis, signatures: g.signatures, seed, epochs, runs, scenarioRuns, counterexamples: opts.counterexamples, runtimes: conformanceRuntimes, progress });
         if (tty) process.stderr.write('\n');
+        const aside = setAside(opts.out);
         const verified = writeEvidencePackage(
           opts.out,
           r.artifacts,
@@ -62,6 +67,8 @@ verify), 2 bad usage, 3 I/O.`,
           signer.secretKey,
           { publicKey: signer.publicKey, label: signer.label, development: signer.development },
         );
+        const kept = dropAsideIfSame(aside, opts.out);
+        if (kept !== null) process.stderr.write(`the previous contents of ${opts.out} are kept in ${kept}\n`);
         const width = Math.max(...r.acceptance.map((a) => a.id.length), 'evidence_verifies'.length);
         process.stdout.write(`\nPhase 3 acceptance (SPEC §11), seed ${seed}, genesis ${genesisHash(g.genesis)}\n`);
         for (const a of r.acceptance) process.stdout.write(`  ${a.status === 'pass' ? 'PASS   ' : a.status === 'fail' ? 'FAIL   ' : 'NOT RUN'} ${a.id.padEnd(width)}  ${a.figure}\n`);

@@ -5,6 +5,7 @@ import { QfsError } from '../src/core/errors.ts';
 import { ARTIFACTS, type VerifiedPackage } from '../src/evidence/evidence-package.ts';
 import { verifyEvidencePackage } from '../src/io/evidence-dir.ts';
 import { readPublicKeyFile } from '../src/io/key-files.ts';
+import { refuseSpecial } from '../src/io/files.ts';
 import { DEV_NOTE, EXIT, exitCodeFor, run } from './output.ts';
 
 const HELP = `
@@ -56,6 +57,7 @@ export function registerVerify(program: Command): void {
     .action(
       run((dir: string, opts: { key?: string; json?: boolean }) => {
         try {
+          refuseSpecial(dir); // /proc, /sys, /dev are never a package (P13.4)
           const key = opts.key === undefined ? undefined : readPublicKeyFile(opts.key).publicKey;
           const r = verifyEvidencePackage(dir, key);
           if (!r.ok) throw r.error;

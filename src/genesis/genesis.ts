@@ -74,6 +74,28 @@ const BALANCE_KEYS = ['chr', 'flx', 'stake', 'psy', 'atr', 'res'] as const;
 
 const ASCII = /^[\x20-\x7e]+$/;
 
+/**
+ * Size limits of a genesis (docs/spec.md P13.5), checked by the schema walk before a list is read:
+ * five times the 100k-node benchmark genesis (bench/synthetic.ts: ~2 edges and ~2 users per node)
+ * fits, and the largest accepted document stays below the 256 MiB file limit.
+ */
+export const GENESIS_LIMITS = {
+  chain_id: 128,
+  shards: 1024,
+  groups: 1024,
+  founders: 256,
+  nodes: 500_000,
+  edges: 2_000_000,
+  users: 2_000_000,
+  users_per_node: 65_536,
+} as const;
+
+function limited(r: Reader, v: Json | undefined, path: string, max: number): readonly Json[] {
+  const list = r.array(v, path);
+  if (list.length > max) r.fail(path, `${list.length} entries, more than the limit of ${max} (P13.5)`);
+  return list;
+}
+
 /** Strictly ascending by `key`; the later element of a pair out of order (or equal) is the fault. */
 function ascending<T>(r: Reader, items: readonly T[], path: (i: number) => string, less: (a: T, b: T) => boolean, what: string): void {
   for (let i = 1; i < items.length; i++) {
@@ -84,7 +106,7 @@ function ascending<T>(r: Reader, items: readonly T[], path: (i: number) => strin
 const byId = (a: { id: bigint }, b: { id: bigint }): boolean => a.id < b.id;
 
 function keyedList(r: Reader, v: Json | undefined, path: string): KeyedMember[] {
-  const list = r.array(v, path).map((x, i) => {
+  const list = limited(r, v, path, path === 'shards' ? GENESIS_LIMITS.shards : GENESIS_LIMITS.founders).map((x, i) => {
     const p = at(path, i);
     const o = r.object(x, p, ['id', 'key']);
     return { id: r.id(o.id, at(p, 'id')), key: r.publicKey(o.key, at(p, 'key')) };
@@ -100,14 +122,15 @@ function readSchema(doc: Json): Genesis {
   const version = r.string(d.version, 'version');
   if (version !== GENESIS_VERSION) r.fail('version', `expected ${JSON.stringify(GENESIS_VERSION)}`);
   const chainId = r.string(d.chain_id, 'chain_id');
+  if (chainId.length > GENESIS_LIMITS.chain_id) r.fail('chain_id', `${chainId.length} characters, more than the limit of ${GENESIS_LIMITS.chain_id} (P13.5)`);
   if (!ASCII.test(chainId)) r.fail('chain_id', 'expected a non-empty printable ASCII string');
 
   const c = r.object(d.constants, 'constants', CONSTANT_KEYS);
   const constants = Object.fromEntries(CONSTANT_KEYS.map((k) => [k, r.integer(c[k], at('constants', k))])) as Constants;
 
-  const groups = r.array(d.groups, 'groups').map((g, i) => {
+  const groups = limited(r, d.groups, 'groups', GENESIS_LIMITS.groups).map((g, i) => {
     const p = at('groups', i);
-    const ids = r.array(g, p).map((x, j) => r.id(x, at(p, j)));
+    const ids = limited(r, g, p, GENESIS_LIMITS.shards).map((x, j) => r.id(x, at(p, j)));
     ascending(r, ids, (j) => at(p, j), (a, b) => a < b, 'group members');
     return ids;
   });
@@ -121,7 +144,7 @@ function readSchema(doc: Json): Genesis {
   const shards = keyedList(r, d.shards, 'shards');
 
   const userIds = new Set<bigint>();
-  const nodes = r.array(d.nodes, 'nodes').map((x, i): GenesisNode => {
+  const nodes = limited(r, d.nodes, 'nodes', GENESIS_LIMITS.nodes).map((x, i): GenesisNode => {
     const p = at('nodes', i);
     const o = r.object(x, p, NODE_KEYS);
     const id = r.id(o.id, at(p, 'id'));
@@ -129,7 +152,9 @@ function readSchema(doc: Json): Genesis {
     const bal = Object.fromEntries(BALANCE_KEYS.map((k) => [k, r.integer(o[k], at(p, k))])) as Record<(typeof BALANCE_KEYS)[number], bigint>;
     const dis = r.integer(o.dis, at(p, 'dis'));
     const up = at(p, 'users');
-    const users = r.array(o.users, up).map((u, j) => {
+    const userList = limited(r, o.users, up, GENESIS_LIMITS.users_per_node);
+    if (userIds.size + userList.length > GENESIS_LIMITS.users) r.fail(up, `more than the limit of ${GENESIS_LIMITS.users} users in the genesis (P13.5)`);
+    const users = userList.map((u, j) => {
       const q = at(up, j);
       const uo = r.object(u, q, ['id', 'weight']);
       return { id: r.id(uo.id, at(q, 'id')), weight: r.integer(uo.weight, at(q, 'weight')) };
@@ -143,7 +168,7 @@ function readSchema(doc: Json): Genesis {
   });
   ascending(r, nodes, (i) => at('nodes', i), byId, 'nodes');
 
-  const edges = r.array(d.edges, 'edges').map((x, i): readonly [bigint, bigint] => {
+  const edges = limited(r, d.edges, 'edges', GENESIS_LIMITS.edges).map((x, i): readonly [bigint, bigint] => {
     const p = at('edges', i);
     if (!Array.isArray(x) || x.length !== 2) r.fail(p, 'an edge is a pair [a, b]');
     const pair = x as readonly Json[];

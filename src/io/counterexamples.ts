@@ -34,6 +34,13 @@ export type Counterexample = {
   readonly roots: readonly string[];
 };
 
+/**
+ * Limits of a counterexample document (docs/spec.md P13.6), checked before anything runs: a shrunk
+ * case is a handful of commands, so these are generous; each suite checks its own commands
+ * further (models/counterexample-check.ts for the adversary suite).
+ */
+export const COUNTEREXAMPLE_LIMITS = { bytes: 16 * 1024 * 1024, commands: 256, roots: 256, id: 128, message: 65_536, path: 4096 } as const;
+
 const KEYS = ['format', 'property', 'invariant', 'seed', 'path', 'genesis_hash', 'commands', 'failure', 'roots'] as const;
 const ID = /^[A-Za-z0-9][A-Za-z0-9.\-]*$/;
 const HEX32 = /^[0-9a-f]{64}$/;
@@ -48,24 +55,33 @@ export function readCounterexample(doc: Json): Counterexample {
   const r = new Reader('E_COUNTEREXAMPLE');
   const o = r.object(doc, '', KEYS);
   if (o.format !== COUNTEREXAMPLE_FORMAT) r.fail('format', `expected "${COUNTEREXAMPLE_FORMAT}"`);
-  const property = r.string(o.property, 'property');
-  const invariant = r.string(o.invariant, 'invariant');
+  const short = (v: Json | undefined, field: string, max: number): string => {
+    const x = r.string(v, field);
+    if (x.length > max) r.fail(field, `${x.length} characters, more than the limit of ${max} (P13.6)`);
+    return x;
+  };
+  const property = short(o.property, 'property', COUNTEREXAMPLE_LIMITS.id);
+  const invariant = short(o.invariant, 'invariant', COUNTEREXAMPLE_LIMITS.id);
   if (!ID.test(property)) r.fail('property', `${JSON.stringify(property)} is not a property id`);
   if (!ID.test(invariant)) r.fail('invariant', `${JSON.stringify(invariant)} is not an invariant id`);
-  const seed = r.integer(o.seed, 'seed');
-  const path = r.string(o.path, 'path');
+  // fast-check seeds are 32-bit integers; anything far outside is not one of its seeds.
+  const seed = r.bounded(short(o.seed, 'seed', 24), 'seed', -(2n ** 53n), 2n ** 53n);
+  const path = short(o.path, 'path', COUNTEREXAMPLE_LIMITS.path);
   if (!/^(?:\d+(?::\d+)*)?$/.test(path)) r.fail('path', `${JSON.stringify(path)} is not a fast-check path`);
   const genesisHash = r.string(o.genesis_hash, 'genesis_hash');
   if (!HEX32.test(genesisHash)) r.fail('genesis_hash', 'expected 32 bytes of lowercase hex');
   const commands = r.array(o.commands, 'commands');
+  if (commands.length > COUNTEREXAMPLE_LIMITS.commands) r.fail('commands', `${commands.length} commands, more than the limit of ${COUNTEREXAMPLE_LIMITS.commands} (P13.6)`);
   const f = r.object(o.failure, 'failure', ['epoch', 'message', 'expected', 'actual']);
   const failure: Failure = {
-    epoch: r.integer(f.epoch, 'failure.epoch'),
-    message: r.string(f.message, 'failure.message'),
+    epoch: r.id(short(f.epoch, 'failure.epoch', 24), 'failure.epoch'),
+    message: short(f.message, 'failure.message', COUNTEREXAMPLE_LIMITS.message),
     expected: f.expected as Json,
     actual: f.actual as Json,
   };
-  const roots = r.array(o.roots, 'roots').map((x, i) => {
+  const rootList = r.array(o.roots, 'roots');
+  if (rootList.length > COUNTEREXAMPLE_LIMITS.roots) r.fail('roots', `${rootList.length} roots, more than the limit of ${COUNTEREXAMPLE_LIMITS.roots} (P13.6)`);
+  const roots = rootList.map((x, i) => {
     const s = r.string(x, `roots[${i}]`);
     if (!HEX32.test(s)) r.fail(`roots[${i}]`, 'expected 32 bytes of lowercase hex');
     return s;
@@ -75,7 +91,7 @@ export function readCounterexample(doc: Json): Counterexample {
 
 /** Reads and checks a stored counterexample file (canonical bytes required). */
 export function loadCounterexample(file: string): Counterexample {
-  const doc = readCanonicalFile(file);
+  const doc = readCanonicalFile(file, COUNTEREXAMPLE_LIMITS.bytes);
   try {
     return readCounterexample(doc);
   } catch (e) {

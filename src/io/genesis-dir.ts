@@ -3,13 +3,13 @@
  * `genesis_signatures.json` ({ genesis, signatures }). Reading one checks each file against the
  * others; every fault is a coded error naming the file and field.
  */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalString, type Json } from '../math/canonical.ts';
 import { QfsError } from '../core/errors.ts';
 import { certify, readSignatureFile, type Certification, type FounderSignature } from '../genesis/founders.ts';
 import { genesisHash, validateGenesis, type Genesis } from '../genesis/genesis.ts';
-import { readBytes, readCanonicalFile, writeFileAtomic } from './files.ts';
+import { checkOutputDir, dropAsideIfSame, ioError, readBytes, readCanonicalFile, setAside, writeFileAtomic } from './files.ts';
 
 export const GENESIS_FILE = 'genesis.json';
 export const HASH_FILE = 'genesis_hash.sha256';
@@ -32,6 +32,22 @@ export function writeGenesisDir(dir: string, genesis: Genesis, signatures: reado
   return hash;
 }
 
+/**
+ * `qfs genesis new --out DIR`: DIR must be absent or empty unless `force`; with `force` a non-empty
+ * DIR is set aside as DIR.replaced-<n> (removed again if what is written is byte-identical).
+ * Returns the hash and the set-aside directory kept, if any.
+ */
+export function writeNewGenesisDir(dir: string, genesis: Genesis, signatures: readonly FounderSignature[], force: boolean): { hash: string; aside: string | null } {
+  checkOutputDir(dir, force);
+  const aside = setAside(dir);
+  const hash = writeGenesisDir(dir, genesis, signatures);
+  return { hash, aside: dropAsideIfSame(aside, dir) };
+}
+
+/** The hash file is one line; the signature file holds at most 256 founders' signatures (P13.2). */
+const MAX_HASH_FILE_BYTES = 1024;
+const MAX_SIGNATURES_FILE_BYTES = 8 * 1024 * 1024;
+
 export function writeSignatures(dir: string, hash: string, signatures: readonly FounderSignature[]): void {
   const sorted = [...signatures].sort((a, b) => (a.founder !== b.founder ? (a.founder < b.founder ? -1 : 1) : a.signature < b.signature ? -1 : 1));
   writeFileAtomic(join(dir, SIGNATURES_FILE), canonicalString({ genesis: hash, signatures: sorted as never }));
@@ -39,13 +55,19 @@ export function writeSignatures(dir: string, hash: string, signatures: readonly 
 
 /** Reads and cross-checks a genesis directory; throws the first fault as a QfsError. */
 export function readGenesisDir(dir: string): GenesisDir {
-  if (!existsSync(dir)) throw new QfsError('E_IO', dir, 'no such directory');
+  let isDir: boolean;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch (e) {
+    throw ioError(dir, 'cannot read genesis directory', e);
+  }
+  if (!isDir) throw new QfsError('E_IO', dir, 'not a directory');
   const path = join(dir, GENESIS_FILE);
   const doc = readCanonicalFile(path);
   const v = validateGenesis(doc);
   if (!v.ok) throw new QfsError(v.error.code, v.error.field, `${path}: ${v.error.message}`);
   const hash = genesisHash(v.value);
-  const hashText = new TextDecoder().decode(readBytes(join(dir, HASH_FILE)));
+  const hashText = new TextDecoder().decode(readBytes(join(dir, HASH_FILE), MAX_HASH_FILE_BYTES));
   if (hashText !== `${hash}\n`) {
     throw new QfsError(
       'E_SIGNATURES',
@@ -54,7 +76,7 @@ export function readGenesisDir(dir: string): GenesisDir {
     );
   }
   const sigPath = join(dir, SIGNATURES_FILE);
-  const sigDoc = readSignatureFile(readCanonicalFile(sigPath));
+  const sigDoc = readSignatureFile(readCanonicalFile(sigPath, MAX_SIGNATURES_FILE_BYTES));
   if (sigDoc.genesis !== hash) {
     throw new QfsError('E_SIGNATURES', `${SIGNATURES_FILE}:genesis`, `${sigPath} signs ${sigDoc.genesis}, not this genesis (${hash})`);
   }

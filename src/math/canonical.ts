@@ -258,6 +258,38 @@ function refuseNumbers(v: unknown, path: string): void {
 }
 
 /**
+ * Input limits (docs/spec.md P13.1): no document the project reads nests deeper than 64 or holds a
+ * string longer than 2^20 code units (a signature is 9,254 hex digits). Checked on the text before
+ * JSON.parse, so that a hostile document is a coded error, never a RangeError of a recursion.
+ */
+export const MAX_JSON_DEPTH = 64;
+export const MAX_JSON_STRING = 1 << 20;
+
+/** Refuses JSON text nested deeper than MAX_JSON_DEPTH or with a string longer than MAX_JSON_STRING (E_CANONICAL, field ""). */
+export function checkJsonLimits(text: string): void {
+  let depth = 0;
+  let inString = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) {
+        inString = false;
+        if (i - start > MAX_JSON_STRING) fail('', `a string of ${i - start} characters at character ${start}: longer than ${MAX_JSON_STRING} (P13.1)`);
+      }
+    } else if (c === 0x22) {
+      inString = true;
+      start = i + 1;
+    } else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > MAX_JSON_DEPTH) fail('', `nested deeper than ${MAX_JSON_DEPTH} levels at character ${i} (P13.1)`);
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  if (inString && text.length - start > MAX_JSON_STRING) fail('', `a string longer than ${MAX_JSON_STRING} characters (P13.1)`);
+}
+
+/**
  * Reads bytes that must already be canonical. Refuses invalid UTF-8, invalid JSON, numbers,
  * duplicate or unsorted keys, whitespace, and anything else whose re-encoding would differ.
  */
@@ -271,6 +303,7 @@ export function parseCanonical(input: Uint8Array | string): Json {
       return fail('', 'bytes are not valid UTF-8');
     }
   }
+  checkJsonLimits(text);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { listCounterexamples, loadCounterexample } from '../../src/io/counterexamples.ts';
 import { replayCounterexample } from '../../models/adversary-check.ts';
-import { readRunCommands } from '../../models/adversary.ts';
+import { checkAdversaryCounterexample } from '../../models/counterexample-check.ts';
 
 const files = listCounterexamples('counterexamples');
 
@@ -17,7 +17,9 @@ describe('stored counterexamples', () => {
     it(file, () => {
       const c = loadCounterexample(file);
       if (!c.property.startsWith('adversary.')) return;
-      const planted = readRunCommands(c.commands).mutant !== undefined;
+      // Validated as data first (P13.6); an EA-14 case holds a storage run, which has no planted bug.
+      const checked = checkAdversaryCounterexample(c, file);
+      const planted = !checked.storage && checked.run.mutant !== undefined;
       const r = replayCounterexample(c);
       if (planted) expect(r.kind, r.kind === 'different' ? r.why : r.kind).toBe('reproduced');
       else expect(r.kind, r.kind === 'passes' ? '' : r.failure.message).toBe('passes');
