@@ -82,7 +82,7 @@ export function checkDevelopmentKeys(genesis: Genesis): string | null {
   return null;
 }
 
-type ScenarioRun = {
+export type ScenarioRun = {
   readonly label: string;
   readonly ea: Ea;
   readonly run: AdversaryRun;
@@ -95,7 +95,7 @@ type ScenarioRun = {
 };
 
 /** One focused run of `ea` (run index r): honest prelude, the attack alone, then HALT_EPOCHS epochs (with safe-mode exits). */
-function focusedRun(chain: Chain, ea: Ea, seed: bigint, r: number): AdversaryRun {
+export function focusedRun(chain: Chain, ea: Ea, seed: bigint, r: number): AdversaryRun {
   const n = BigInt(chain.genesis.shards.length);
   const rnd = fc.sample(fc.record({ b: fc.bigInt({ min: 0n, max: n - 1n }), load: fc.bigInt({ min: 0n, max: 2n ** 32n }) }), { seed: Number(seed % 2147483647n) + r * 7919 + EASEED[ea], numRuns: 1 })[0]!;
   const b = rnd.b;
@@ -126,7 +126,7 @@ const triple = (t: Triple): IncidentTriple => ({ code: t[0], ea: t[1], shard: t[
 class StopRun extends Error {}
 
 /** One scenario run: checked by runAdversary; a failed run is re-executed without checks to keep its epochs (up to the failing one) as evidence. */
-function scenarioRun(chain: Chain, ea: Ea, run: AdversaryRun, label: string): ScenarioRun {
+export function scenarioRun(chain: Chain, ea: Ea, run: AdversaryRun, label: string): ScenarioRun {
   try {
     const report = runAdversary(run, chain);
     const expected = report.epochs.map((ep, i) => (run.epochs[i]?.attacks ?? []).flatMap((a, j) => (ep.attacks[j]?.applied ? [triple(expectedTriple(a))] : [])));

@@ -510,6 +510,18 @@ describe('evidence package: manifest and cross-checks', () => {
     expect(verifyPackage(new Map(signed(docs(), three))).ok).toBe(true);
   });
 
+  test('evidence.failed-run: a failed run is counted by its row, and its rows fail', () => {
+    const d = docs();
+    const runs = (d['phase3_ledger_consistency.json'] as { runs: { ea: string | null; failure: unknown }[] }).runs;
+    runs.find((r) => r.ea === 'EA-3')!.failure = { invariant: 'adversary.incidents', epoch: 2n, message: 'planted' };
+    expect(faultOfFiles(signed(d, params({}, undefined, d))).field).toBe('phase3_adversary_results.json:adversaries[0].failed');
+    (d['phase3_adversary_results.json'] as { adversaries: { failed: bigint }[] }).adversaries[0]!.failed = 1n;
+    const p = params({}, undefined, d);
+    expect(p.acceptance.find((a) => a.id === 'value_leakage')).toMatchObject({ status: 'fail' });
+    expect(p.acceptance.find((a) => a.id === 'value_leakage')!.figure).toContain('EA-3/1: adversary.incidents at epoch 2');
+    expect(verifyPackage(new Map(signed(d, p))).ok).toBe(true);
+  });
+
   test('evidence.real-data: the honest path data of three epochs with its ledger chain and psisync verifies', () => {
     const ctx = epochContext(defaultGenesis());
     const run = honestRun(ctx, 3, { seed: 3n });
