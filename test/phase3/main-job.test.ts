@@ -69,7 +69,7 @@ describe('qfs run (small) and qfs verify', () => {
     expect(v.stdout).toMatch(/^evidence verified: 10 files, merkle root [0-9a-f]{64}; every artifact and the manifest identical to a re-execution/);
     expect(v.stderr).toContain('re-executing the main job: seed 5');
     console.log(`[main-job] qfs verify --reexecute: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-  });
+  }, 900_000);
 
   it('a final root replaced in every file, every hash recomputed and re-signed, passes the file checks but not --reexecute', () => {
     const forged = join(dir, 'forged');
@@ -97,7 +97,7 @@ describe('qfs run (small) and qfs verify', () => {
     expect(v.status).toBe(1);
     expect(v.stderr).toMatch(/E_EVIDENCE phase3_harmonics\.jsonl:\[3\]\.root: the re-execution gives/);
     expect(readdirSync(forged)).toHaveLength(10);
-  });
+  }, 900_000);
 
   it('bad flags are refused with a code naming the flag, and write nothing', () => {
     const bad = qfs('run', '--out', join(dir, 'c'), '--epochs', 'x');
