@@ -12,7 +12,7 @@ import { writeEvidencePackage } from '../src/io/evidence-dir.ts';
 import { readSecretKeyFile } from '../src/io/key-files.ts';
 import { checkOutputDir, checkWritableDir, dropAsideIfSame, setAside } from '../src/io/files.ts';
 import { devKey } from '../src/math/signatures.ts';
-import { checkDevelopmentKeys, phase3 } from '../models/phase3-run.ts';
+import { checkDevelopmentKeys, evidenceParameters, phase3 } from '../models/phase3-run.ts';
 import { conformanceRuntimes } from '../models/phase3-conformance.ts';
 import { certifiedGenesis, integer } from './args.ts';
 import { EXIT, run } from './output.ts';
@@ -37,8 +37,10 @@ export function registerRun(program: Command): void {
       `
 Writes the ten files of SPEC §10 into --out (the seven artifacts, phase3_final_hash.sha256, the
 manifest and its ML-DSA-87 signature; layouts in docs/spec.md P7 and P11), verifies them as
-\`qfs verify\` does, and prints the acceptance table of §11 (a criterion that was not measured is
-"not run", never a pass). Same seed, same bytes. Progress goes to stderr.
+\`qfs verify\` does, and prints the acceptance table of §11, every row computed from the artifacts
+as \`qfs verify\` recomputes it (a criterion that was not measured is "not run", never a pass; a
+failed scenario run stays in the artifacts and fails its rows). Same seed, same bytes: \`qfs verify
+--reexecute\` re-runs this job from the manifest and compares. Progress goes to stderr.
 Exit codes: 0 every measured criterion passed, 1 a criterion failed (or the package does not
 verify), 2 bad usage, 3 I/O.`,
     )
@@ -63,7 +65,7 @@ verify), 2 bad usage, 3 I/O.`,
         const verified = writeEvidencePackage(
           opts.out,
           r.artifacts,
-          { genesisHash: genesisHash(g.genesis), seed, runs: BigInt(runs), epochs: r.epochs, versions: { qfs_harmonic: '0.1.0', spec: 'v4' }, runtimes: r.runtimes, acceptance: r.acceptance },
+          evidenceParameters(genesisHash(g.genesis), { seed, runs, scenarioRuns }, r),
           signer.secretKey,
           { publicKey: signer.publicKey, label: signer.label, development: signer.development },
         );
@@ -73,7 +75,8 @@ verify), 2 bad usage, 3 I/O.`,
         process.stdout.write(`\nPhase 3 acceptance (SPEC §11), seed ${seed}, genesis ${genesisHash(g.genesis)}\n`);
         for (const a of r.acceptance) process.stdout.write(`  ${a.status === 'pass' ? 'PASS   ' : a.status === 'fail' ? 'FAIL   ' : 'NOT RUN'} ${a.id.padEnd(width)}  ${a.figure}\n`);
         process.stdout.write(`  PASS    ${'evidence_verifies'.padEnd(width)}  ${opts.out}: 10 files, merkle root ${verified.manifest.merkle_root}, signed by ${signer.label}${signer.development ? ' (DEVELOPMENT key)' : ''} key ${keyFingerprint(signer.publicKey)}\n`);
-        process.stdout.write(`\nwrote ${opts.out} in ${((Date.now() - t0) / 1000).toFixed(1)} s; verify: npx qfs verify ${opts.out}\n`);
+        const how = signer.development ? `npx qfs verify ${opts.out} --reexecute (the signer is a development key: not a trust root)` : `npx qfs verify ${opts.out} --key <the signer's public key file>, or --reexecute`;
+        process.stdout.write(`\nwrote ${opts.out} in ${((Date.now() - t0) / 1000).toFixed(1)} s; runtimes: ${r.runtimeNote}\nverify: ${how}\n`);
         if (r.acceptance.some((a) => a.status === 'fail')) process.exitCode = EXIT.invalid;
       }),
     );

@@ -22,8 +22,12 @@ import { SCALE } from '../src/math/certified-math.ts';
 import { devLabel } from '../src/genesis/default-genesis.ts';
 import { runHonestEpoch, type EpochContext } from '../src/epoch/epoch.ts';
 import type { EpochRecord } from '../src/epoch/epoch-record.ts';
-import { ADVERSARY_FORMAT, ledgerConsistencyRun, LEDGER_FORMAT, psisyncData, type AcceptanceId, type AcceptanceStatus, type Runtimes } from '../src/evidence/evidence-package.ts';
-import { exactMulDiv } from '../src/math/exact-math.ts';
+import { ADVERSARY_FORMAT, LEDGER_FORMAT, type AcceptanceResult, type Runtimes } from '../src/evidence/names.ts';
+import { ledgerConsistencyRun, psisyncData, type IncidentTriple, type RunFailureData } from '../src/evidence/layouts.ts';
+import { computeAcceptance } from '../src/evidence/acceptance.ts';
+import { readArtifacts } from '../src/evidence/artifacts.ts';
+import type { EvidenceParameters } from '../src/evidence/manifest.ts';
+import { EA_TABLE } from '../src/core/vocabulary.ts';
 import type { FounderSignature } from '../src/genesis/founders.ts';
 import type { Genesis } from '../src/genesis/genesis.ts';
 import { toHex } from '../src/math/hashing.ts';
@@ -33,9 +37,9 @@ import { harmonicsLog, holofieldRewards, psiDynamics, treasuryLog, type EpochSte
 import { devKey } from '../src/math/signatures.ts';
 import type { State } from '../src/economics/state.ts';
 import { attackStore } from './storage-attack.ts';
-import { AdversaryFailure, chainOf, EXPECTED_RESPONSE, expectedTriple, fractionPercent, fractionText, maxShift, runAdversary, type AdversaryRun, type Chain, type Ea, type EpochCommand, type PauseShift, type RunReport } from './adversary.ts';
+import { AdversaryFailure, chainOf, executeRun, EXPECTED_RESPONSE, expectedTriple, fractionText, maxShift, runAdversary, type AdversaryRun, type Chain, type Ea, type EpochCommand, type PauseShift, type RunReport, type Triple } from './adversary.ts';
 import { attackArbitrary } from './adversary-arbitraries.ts';
-import { ADVERSARY_PROPERTIES, AdversaryStats, checkAdversaryProperty, EPOCH_EAS, type CheckResult } from './adversary-check.ts';
+import { ADVERSARY_PROPERTIES, AdversaryStats, checkAdversaryProperty, eaOfProperty, EPOCH_EAS, type CheckResult } from './adversary-check.ts';
 
 export type Phase3Options = {
   readonly genesis: Genesis;
@@ -57,7 +61,9 @@ export type Phase3Options = {
 export type Phase3Result = {
   readonly artifacts: Map<string, Uint8Array>;
   readonly runtimes: Runtimes;
-  readonly acceptance: { id: AcceptanceId; status: AcceptanceStatus; figure: string }[];
+  readonly acceptance: AcceptanceResult[];
+  /** Why a runtime did not run, or what the three did (printed, not signed). */
+  readonly runtimeNote: string;
   readonly epochs: bigint;
   readonly properties: readonly CheckResult[];
   readonly stats: AdversaryStats;
@@ -76,10 +82,20 @@ export function checkDevelopmentKeys(genesis: Genesis): string | null {
   return null;
 }
 
-type ScenarioRun = { readonly label: string; readonly ea: Ea; readonly run: AdversaryRun; readonly report: RunReport | null; readonly failure: AdversaryFailure | null; readonly expected: number };
+export type ScenarioRun = {
+  readonly label: string;
+  readonly ea: Ea;
+  readonly run: AdversaryRun;
+  readonly report: RunReport | null;
+  readonly failure: AdversaryFailure | null;
+  readonly start: State;
+  readonly steps: readonly { readonly record: EpochRecord; readonly next: State }[];
+  /** Per epoch, the incidents its applied attacks must raise. */
+  readonly expected: readonly (readonly IncidentTriple[])[];
+};
 
 /** One focused run of `ea` (run index r): honest prelude, the attack alone, then HALT_EPOCHS epochs (with safe-mode exits). */
-function focusedRun(chain: Chain, ea: Ea, seed: bigint, r: number): AdversaryRun {
+export function focusedRun(chain: Chain, ea: Ea, seed: bigint, r: number): AdversaryRun {
   const n = BigInt(chain.genesis.shards.length);
   const rnd = fc.sample(fc.record({ b: fc.bigInt({ min: 0n, max: n - 1n }), load: fc.bigInt({ min: 0n, max: 2n ** 32n }) }), { seed: Number(seed % 2147483647n) + r * 7919 + EASEED[ea], numRuns: 1 })[0]!;
   const b = rnd.b;
@@ -97,6 +113,44 @@ function focusedRun(chain: Chain, ea: Ea, seed: bigint, r: number): AdversaryRun
   return { shards: n, byzantine: [b], epochs: [...prelude, focus, ...after] };
 }
 const EASEED: Record<Ea, number> = Object.fromEntries(Array.from({ length: 14 }, (_, i) => [`EA-${i + 1}`, (i + 1) * 1_000_003])) as Record<Ea, number>;
+
+/** The versions the manifest records (P11.3): a re-execution by other code is named there first. */
+export const PHASE3_VERSIONS: Readonly<Record<string, string>> = { qfs_harmonic: '0.1.0', spec: 'v4.1' };
+
+/** The manifest's parameters of a main-job result (what `qfs run` signs and `qfs verify --reexecute` recomputes). */
+export function evidenceParameters(genesisHash: string, o: { readonly seed: bigint; readonly runs: number; readonly scenarioRuns: number }, r: Phase3Result): EvidenceParameters {
+  return { genesisHash, seed: o.seed, runs: BigInt(o.runs), epochs: r.epochs, scenarioRuns: BigInt(o.scenarioRuns), versions: PHASE3_VERSIONS, runtimes: r.runtimes, acceptance: r.acceptance };
+}
+
+const triple = (t: Triple): IncidentTriple => ({ code: t[0], ea: t[1], shard: t[2] });
+class StopRun extends Error {}
+
+/** One scenario run: checked by runAdversary; a failed run is re-executed without checks to keep its epochs (up to the failing one) as evidence. */
+export function scenarioRun(chain: Chain, ea: Ea, run: AdversaryRun, label: string): ScenarioRun {
+  try {
+    const report = runAdversary(run, chain);
+    const expected = report.epochs.map((ep, i) => (run.epochs[i]?.attacks ?? []).flatMap((a, j) => (ep.attacks[j]?.applied ? [triple(expectedTriple(a))] : [])));
+    return { label, ea, run, report, failure: null, start: report.start, steps: report.steps, expected };
+  } catch (e) {
+    if (!(e instanceof AdversaryFailure)) throw e;
+    const steps: { record: EpochRecord; next: State }[] = [];
+    const expected: IncidentTriple[][] = [];
+    try {
+      executeRun(
+        run,
+        ({ e: ep }) => {
+          steps.push({ record: ep.out.record, next: ep.out.state });
+          expected.push(ep.applied.filter((ap) => ap.applied).map((ap) => triple(expectedTriple(ap.attack))));
+          if (ep.out.record.epoch >= e.epoch) throw new StopRun();
+        },
+        chain,
+      );
+    } catch (x) {
+      if (!(x instanceof StopRun)) throw x;
+    }
+    return { label, ea, run, report: null, failure: e, start: chain.S0, steps, expected };
+  }
+}
 
 export function phase3(o: Phase3Options): Phase3Result {
   const chain = chainOf(o.genesis);
@@ -119,29 +173,19 @@ export function phase3(o: Phase3Options): Phase3Result {
       S = out.state;
       o.progress(`main run: epoch ${e}/${o.epochs} ${out.record.outcome} root ${out.record.root.slice(0, 16)}…`);
     }
-    const verified = verifyStore(storeDir, anchor);
-    const storeOk = verified.ok;
+    const storeOk = verifyStore(storeDir, anchor).ok;
 
     // 3. EA-14 on the main run's store (done here, while the store exists).
     o.progress('EA-14: altering the store');
     const ea14 = storageAttack(chain, storeDir, anchor, steps);
 
-    // 2. The adversary scenario.
+    // 2. The adversary scenario: every run is kept, a failed one too (it is evidence, and its row fails).
     const scenario: ScenarioRun[] = [];
     for (const ea of EPOCH_EAS) {
       for (let r = 0; r < o.scenarioRuns; r++) {
-        const run = focusedRun(chain, ea, o.seed, r);
-        let report: RunReport | null = null;
-        let failure: AdversaryFailure | null = null;
-        try {
-          report = runAdversary(run, chain);
-        } catch (e) {
-          if (!(e instanceof AdversaryFailure)) throw e;
-          failure = e;
-        }
-        const expected = report === null ? 0 : report.epochs.reduce((n, ep) => n + ep.attacks.filter((a) => a.ea === ea && a.applied).length, 0);
-        scenario.push({ label: `${ea}#${r + 1}`, ea, run, report, failure, expected });
-        o.progress(`scenario ${ea} run ${r + 1}/${o.scenarioRuns}: ${failure === null ? 'checked against its twin' : `FAILED ${failure.message}`}`);
+        const s = scenarioRun(chain, ea, focusedRun(chain, ea, o.seed, r), `${ea}#${r + 1}`);
+        scenario.push(s);
+        o.progress(`scenario ${ea} run ${r + 1}/${o.scenarioRuns}: ${s.failure === null ? 'checked against its twin' : `FAILED ${s.failure.message}`}`);
       }
     }
 
@@ -158,188 +202,116 @@ export function phase3(o: Phase3Options): Phase3Result {
     // Conformance.
     o.progress('conformance: the three runtimes on the conformance scenario');
     const conf = o.runtimes(ctx, o.seed);
+    o.progress(`conformance: ${conf.note}`);
 
     // Artifacts.
     const records = steps.map((s) => s.record);
+    const ea14Run: ScenarioRun = { label: 'EA-14#1', ea: 'EA-14', run: { shards: 0n, byzantine: [], epochs: [] }, report: null, failure: ea14.failure, start: chain.S0, steps: ea14.run, expected: ea14.run.map((_, i) => (i === ea14.run.length - 1 && ea14.failure === null ? [{ code: 'CIR-511', ea: 'EA-14', shard: null }] : [])) };
+    const adversaryRuns = [...scenario, ea14Run];
     const ledgerRuns = [
       ledgerConsistencyRun('main', null, G, chain.S0, steps),
-      ...scenario.flatMap((s) => (s.report === null ? [] : [ledgerConsistencyRun(s.label, s.ea, G, s.report.start, s.report.steps)])),
-      ...(ea14.run === null ? [] : [ledgerConsistencyRun('EA-14#1', 'EA-14', G, chain.S0, ea14.run)]),
+      ...adversaryRuns.map((s) => ledgerConsistencyRun(s.label, s.ea, G, s.start, s.steps, { expected: s.expected, failure: failureData(s.failure) })),
     ];
-    const adversaries = [...adversaryRows(scenario), ...(ea14.run === null ? [] : [ea14Row(ea14.run)])];
+    const eas = [...new Set(adversaryRuns.map((s) => s.ea))];
+    const adversaries = eas.map((ea) => adversaryRow(ea, adversaryRuns.filter((s) => s.ea === ea)));
+    const mainChecks = { store_verified: storeOk, cross_shard_transfers: BigInt(crossShardTransfers(ctx, steps)), reward_comparisons: rewardComparisons(ctx, steps) };
     const artifacts = new Map<string, Uint8Array>([
-      ['phase3_adversary_results.json', text({ format: ADVERSARY_FORMAT, adversaries })],
+      ['phase3_adversary_results.json', text({ format: ADVERSARY_FORMAT, adversaries, properties: properties.map(propertyRow) })],
       ['phase3_harmonics.jsonl', jsonl(harmonicsLog(steps))],
       ['phase3_holofield_rewards.json', text(holofieldRewards(ctx, steps))],
-      ['phase3_ledger_consistency.json', text({ format: LEDGER_FORMAT, genesis: G, runs: ledgerRuns })],
+      ['phase3_ledger_consistency.json', text({ format: LEDGER_FORMAT, genesis: G, delta_max: c.delta_max, main_checks: mainChecks, runs: ledgerRuns })],
       ['phase3_psi_dynamics.json', text(psiDynamics(ctx, steps))],
       ['phase3_psisync.json', text(psisyncData(G, c.epsilon_sync, records))],
       ['phase3_treasury.jsonl', jsonl(treasuryLog(steps))],
     ]);
 
-    // 5. Acceptance.
-    const allSteps = [...steps, ...scenario.flatMap((s) => s.report?.steps ?? [])];
-    const acceptance = [
-      stakeBound(allSteps.map((s) => s.record), c.delta_max),
-      psisyncRow(records, c.epsilon_sync),
-      crossRuntime(conf.runtimes, conf.note),
-      detectedRow(scenario, ea14, properties),
-      leakageRow(scenario, properties, stats, chain.f, c.blacklist_after),
-      rewardMonotone(ctx, steps),
-      crossShard(ctx, steps, storeOk),
-      safeModeRow(scenario),
-    ];
-    return { artifacts, runtimes: conf.runtimes, acceptance, epochs: BigInt(o.epochs), properties, stats };
+    // 5. Acceptance: computed from the artifacts, exactly as `qfs verify` recomputes it.
+    const acceptance = computeAcceptance(readArtifacts(artifacts), conf.runtimes);
+    return { artifacts, runtimes: conf.runtimes, runtimeNote: conf.note, acceptance, epochs: BigInt(o.epochs), properties, stats };
   } finally {
     rmSync(storeDir, { recursive: true, force: true });
   }
 }
 
+const failureData = (f: AdversaryFailure | null): RunFailureData | null => (f === null ? null : { invariant: f.invariant, epoch: f.epoch, message: f.detail });
+
 // ---------------------------------------------------------------------------------------------
 // EA-14
 
-type Ea14 = { readonly run: { record: EpochRecord; next: State }[] | null; readonly figure: string; readonly ok: boolean };
+type Ea14 = { readonly run: { record: EpochRecord; next: State }[]; readonly failure: AdversaryFailure | null };
 
 /**
  * EA-14 on the main run's store (models/storage-attack.ts's assertions): a record of epoch 1
  * altered alone is only repaired; then a byte of `inputs/k` (k the middle epoch) altered is
- * recovered. The EA-14 ledger run is epochs 1 … k − 1 of the main run and the recovery epoch.
+ * recovered. The EA-14 ledger run is epochs 1 … k − 1 of the main run and the recovery epoch
+ * (a failed attack keeps the epochs before k and its failure).
  */
 function storageAttack(chain: Chain, dir: string, anchor: Anchor, steps: readonly EpochStep[]): Ea14 {
   const head = BigInt(steps.length);
-  if (head < 2n) return { run: null, figure: 'not run: the main run needs 2 epochs', ok: false };
+  if (head < 2n) return { run: [], failure: new AdversaryFailure('adversary.EA-14', 0n, 'not run: the main run needs 2 epochs', null, null, []) };
   const roots = steps.map((s) => s.record.root);
   const k = head / 2n + 1n;
+  const before = steps.slice(0, Number(k - 1n)).map((s) => ({ record: s.record, next: s.next }));
   try {
     const repaired = attackStore(chain, dir, anchor, roots, { target: 'record', epoch: 1n, offset: 0n, xor: 1n });
     const r = attackStore(chain, dir, anchor, roots, { target: 'inputs', epoch: k, offset: 1n << 20n, xor: 1n });
-    if (repaired.recovered || !r.recovered) return { run: null, figure: 'FAILED: unexpected outcome of the storage attack', ok: false };
-    const run = [...steps.slice(0, Number(k - 1n)).map((s) => ({ record: s.record, next: s.next })), { record: r.record, next: r.state }];
-    return { run, ok: true, figure: `an altered record repaired without recovery; inputs/${k} altered: epochs ${k}…${head} set aside, recovery epoch ${k} aborted with CIR-511 EA-14 into safe mode, epochs 1…${k - 1n} unchanged` };
+    if (repaired.recovered || !r.recovered) return { run: before, failure: new AdversaryFailure('adversary.EA-14', k, 'unexpected outcome of the storage attack', 'repaired, then recovered', `${repaired.recovered}, ${r.recovered}`, []) };
+    return { run: [...before, { record: r.record, next: r.state }], failure: null };
   } catch (e) {
     if (!(e instanceof AdversaryFailure)) throw e;
-    return { run: null, figure: `FAILED: ${e.message}`, ok: false };
+    return { run: before, failure: e };
   }
 }
 
 // ---------------------------------------------------------------------------------------------
 // Tables
 
-function adversaryRows(scenario: readonly ScenarioRun[]): Encodable[] {
-  const eas = [...new Set(scenario.map((s) => s.ea))];
-  return eas.map((ea) => {
-    const runs = scenario.filter((s) => s.ea === ea && s.report !== null);
-    const incidents = runs.map((s) => s.report!.steps.flatMap((st) => st.record.incidents.filter((i) => i.ea === ea)));
-    const sample = runs[0]?.run.epochs.flatMap((e) => e.attacks).find((a) => a.ea === ea);
-    let shift: PauseShift | undefined;
-    for (const s of runs) for (const ep of s.report!.epochs) if (ep.attacks.some((a) => a.ea === ea && a.applied)) shift = maxShift(shift, ep.shift);
-    const show = (t: keyof PauseShift) => (shift === undefined ? 'n/a' : fractionText(shift[t]));
-    return {
-      ea,
-      expected_code: sample === undefined ? null : expectedTriple(sample)[0],
-      expected_response: EXPECTED_RESPONSE[ea],
-      runs: BigInt(runs.length),
-      detections: BigInt(incidents.filter((xs) => xs.length > 0).length),
-      incidents_expected: BigInt(runs.reduce((n, s) => n + s.expected, 0)),
-      incidents_actual: BigInt(incidents.reduce((n, xs) => n + xs.length, 0)),
-      paused_epochs: BigInt(runs.reduce((n, s) => n + s.report!.steps.filter((st) => st.record.outcome !== 'commit').length, 0)),
-      pause_shift: { chr: show('chr'), flx: show('flx'), psy: show('psy'), atr: show('atr'), res: show('res') },
-    };
-  });
-}
+const shiftText = (shift: PauseShift | undefined) => {
+  const show = (t: keyof PauseShift) => (shift === undefined ? 'n/a' : fractionText(shift[t]));
+  return { chr: show('chr'), flx: show('flx'), psy: show('psy'), atr: show('atr'), res: show('res') };
+};
 
-function ea14Row(run: readonly { record: EpochRecord }[]): Encodable {
-  const incidents = run.flatMap((s) => s.record.incidents.filter((i) => i.ea === 'EA-14'));
+/** One row of phase3_adversary_results.json, counted over the EA's ledger runs (failed ones included). */
+function adversaryRow(ea: Ea, runs: readonly ScenarioRun[]): Encodable {
+  const incidents = runs.map((s) => s.steps.flatMap((st) => st.record.incidents.filter((i) => i.ea === ea)));
+  let shift: PauseShift | undefined;
+  for (const s of runs) for (const ep of s.report?.epochs ?? []) if (ep.attacks.some((a) => a.ea === ea && a.applied)) shift = maxShift(shift, ep.shift);
   return {
-    ea: 'EA-14',
-    expected_code: 'CIR-511',
-    expected_response: EXPECTED_RESPONSE['EA-14'],
-    runs: 1n,
-    detections: incidents.length > 0 ? 1n : 0n,
-    incidents_expected: 1n,
-    incidents_actual: BigInt(incidents.length),
-    paused_epochs: BigInt(run.filter((s) => s.record.outcome !== 'commit').length),
-    pause_shift: { chr: 'n/a', flx: 'n/a', psy: 'n/a', atr: 'n/a', res: 'n/a' },
+    ea,
+    expected_code: EA_TABLE[ea].code,
+    expected_response: EXPECTED_RESPONSE[ea],
+    runs: BigInt(runs.length),
+    failed: BigInt(runs.filter((s) => s.failure !== null).length),
+    detections: BigInt(incidents.filter((xs) => xs.length > 0).length),
+    incidents_expected: BigInt(runs.reduce((n, s) => n + s.expected.flat().filter((x) => x.ea === ea).length, 0)),
+    incidents_actual: BigInt(incidents.reduce((n, xs) => n + xs.length, 0)),
+    paused_epochs: BigInt(runs.reduce((n, s) => n + s.steps.filter((st) => st.record.outcome !== 'commit').length, 0)),
+    pause_shift: shiftText(shift),
   };
 }
 
-type Row = { id: AcceptanceId; status: AcceptanceStatus; figure: string };
-
-function stakeBound(records: readonly EpochRecord[], deltaMax: bigint): Row {
-  let n = 0;
-  let worst: [bigint, bigint] = [0n, 1n];
-  let bad = 0;
-  for (const r of records) {
-    if (r.outcome !== 'commit') continue;
-    for (const cs of r.c_shards ?? []) {
-      n++;
-      const d = cs.with_stakes > cs.open ? cs.with_stakes - cs.open : cs.open - cs.with_stakes;
-      const bound = exactMulDiv(cs.open > SCALE ? cs.open : SCALE, deltaMax, SCALE);
-      if (d > bound) bad++;
-      if (d * worst[1] > worst[0] * bound) worst = [d, bound];
-    }
-  }
-  return { id: 'stake_bound', status: bad === 0 && n > 0 ? 'pass' : n === 0 ? 'not_run' : 'fail', figure: `${n} voter-epochs on committed epochs, ${bad} beyond the bound; largest |ΔC_s| / bound = ${fractionPercent(worst)}` };
-}
-
-function psisyncRow(records: readonly EpochRecord[], eps: bigint): Row {
-  let reports = 0;
-  let maxDev = 0n;
-  let bad = 0;
-  for (const r of records) {
-    if (r.sync === null) continue;
-    for (const rep of r.sync.reports) {
-      reports++;
-      const d = rep.value > r.sync.c ? rep.value - r.sync.c : r.sync.c - rep.value;
-      if (d > maxDev) maxDev = d;
-      if (d > exactMulDiv(r.sync.c, eps, SCALE)) bad++;
-    }
-  }
-  return { id: 'psisync_deviation', status: reports === 0 ? 'not_run' : bad === 0 ? 'pass' : 'fail', figure: `${reports} honest reports in the main run, largest deviation ${maxDev}, ${bad} beyond ε_sync` };
-}
-
-function crossRuntime(rt: Runtimes, note: string): Row {
-  if (rt.typescript === null || rt.python === null || rt.rust === null) return { id: 'treasury_cross_runtime', status: 'not_run', figure: `not run: ${note}` };
-  const same = rt.typescript === rt.python && rt.python === rt.rust;
-  return { id: 'treasury_cross_runtime', status: same ? 'pass' : 'fail', figure: `${same ? 'one' : 'different'} state root on the conformance scenario: ${note}` };
-}
-
-function detectedRow(scenario: readonly ScenarioRun[], ea14: Ea14, properties: readonly CheckResult[]): Row {
-  const failed = scenario.filter((s) => s.failure !== null || s.expected === 0);
-  const propFailed = properties.filter((p) => p.failure !== null);
-  const eas = new Set(scenario.filter((s) => s.failure === null && s.expected > 0).map((s) => s.ea));
-  const ok = failed.length === 0 && propFailed.length === 0 && ea14.ok && eas.size === 13;
-  const runs = properties.reduce((n, p) => n + p.runsDone, 0);
-  const parts = [
-    `${eas.size + (ea14.ok ? 1 : 0)}/14 adversaries detected with the expected (code, ea, shard) and no other`,
-    `${scenario.length} scenario runs${failed.length > 0 ? ` (${failed.map((s) => `${s.label}: ${s.failure?.message ?? 'attack did not apply'}`).join('; ')})` : ''}`,
-    `${runs} property runs${propFailed.length > 0 ? `, failing: ${propFailed.map((p) => p.property).join(', ')}` : ''}`,
-    `EA-14: ${ea14.figure}`,
-  ];
-  return { id: 'adversaries_detected', status: ok ? 'pass' : 'fail', figure: parts.join('; ') };
-}
-
-function leakageRow(scenario: readonly ScenarioRun[], properties: readonly CheckResult[], stats: AdversaryStats, f: bigint, blacklistAfter: bigint): Row {
-  const ok = scenario.every((s) => s.failure === null) && properties.every((p) => p.failure === null);
-  const commits = scenario.reduce((n, s) => n + (s.report?.epochs.filter((e) => e.outcome === 'commit' && e.attacks.some((a) => a.applied)).length ?? 0), 0);
-  const aborted = scenario.reduce((n, s) => n + Number(s.report?.aborted ?? 0n), 0);
-  let shift: PauseShift | undefined;
-  for (const s of scenario) for (const ep of s.report?.epochs ?? []) shift = maxShift(shift, ep.shift);
-  const sh = shift === undefined ? 'not measured' : `chr ${fractionPercent(shift.chr)}, flx ${fractionPercent(shift.flx)}, psy ${fractionPercent(shift.psy)}, atr ${fractionPercent(shift.atr)}, res ${fractionPercent(shift.res)} of supply (exact fractions in phase3_adversary_results.json)`;
+/** One property's result: its runs, its failure, and the largest pause shift its runs measured. */
+function propertyRow(r: CheckResult): Encodable {
+  const ea = eaOfProperty(r.property);
+  const s = r.stats.byEa.get(ea)!;
   return {
-    id: 'value_leakage',
-    status: ok ? 'pass' : 'fail',
-    figure: `0 moved by a lie or a halt: ${commits} attacked commits with the twin's root, ${stats.epochs} property epochs checked; ${aborted} aborted epochs in ${scenario.length} scenario runs, each run within 2·f·BLACKLIST_AFTER = ${2n * f * blacklistAfter}; largest pause shift ${sh}`,
+    property: r.property,
+    ea,
+    runs: BigInt(r.runsDone),
+    applied: BigInt(s.applied),
+    paused_epochs: BigInt(s.paused),
+    failure: r.failure === null ? null : { invariant: r.failure.invariant, epoch: r.failure.epoch, message: r.failure.message },
+    pause_shift: shiftText(r.stats.shift.get(ea)),
   };
 }
 
 /**
  * reward.monotone on the main run: for every committed epoch's opening state and a handful of
- * nodes, raising chr, atr or res (or lowering dis) never lowers the node's reward.
+ * nodes, raising chr, atr or res (or lowering dis) must never lower the node's reward. Every
+ * comparison goes into the evidence.
  */
-function rewardMonotone(ctx: EpochContext, steps: readonly EpochStep[]): Row {
-  let checks = 0;
-  let lowered = 0;
+function rewardComparisons(ctx: EpochContext, steps: readonly EpochStep[]): Encodable[] {
+  const out: Encodable[] = [];
   const none = { snapshots: [], validator: null, actions: [] };
   for (const st of steps) {
     if (st.record.outcome !== 'commit') continue;
@@ -353,16 +325,14 @@ function rewardMonotone(ctx: EpochContext, steps: readonly EpochStep[]): Row {
         const raised = { ...n, [what]: what === 'dis' ? n.dis / 2n : n[what] + (n[what] > 0n ? n[what] / 2n : SCALE) };
         if (what === 'chr' && raised.chr > ctx.topology.chrSupply) continue;
         const S2: State = { ...S, nodes: S.nodes.map((m, j) => (j === i ? raised : m)) };
-        const r1 = runHonestEpoch(ctx, S2, none).record.rewards.nodes[i]!.r;
-        checks++;
-        if (r1 < base[i]!.r) lowered++;
+        out.push({ epoch: st.record.epoch, node: n.id, field: what, reward: base[i]!.r, raised_reward: runHonestEpoch(ctx, S2, none).record.rewards.nodes[i]!.r });
       }
     }
   }
-  return { id: 'reward_monotone', status: checks === 0 ? 'not_run' : lowered === 0 ? 'pass' : 'fail', figure: `${checks} raised-state comparisons on the main run's committed epochs, ${lowered} lowered a reward` };
+  return out;
 }
 
-function crossShard(ctx: EpochContext, steps: readonly EpochStep[], storeOk: boolean): Row {
+function crossShardTransfers(ctx: EpochContext, steps: readonly EpochStep[]): number {
   const topo = ctx.topology;
   const shardOfAccount = (a: string): bigint | null => {
     const m = /^node:(\d+):/.exec(a);
@@ -371,32 +341,5 @@ function crossShard(ctx: EpochContext, steps: readonly EpochStep[], storeOk: boo
   };
   let legs = 0;
   for (const st of steps) for (const mv of st.record.moves) if (mv.kind === 'transfer' && shardOfAccount(mv.from) !== shardOfAccount(mv.to)) legs++;
-  return {
-    id: 'cross_shard_consistency',
-    status: storeOk && legs > 0 ? 'pass' : legs === 0 ? 'not_run' : 'fail',
-    figure: `${legs} cross-shard transfers in the main run, each a recorded move with its voters' cross_out/cross_in claims agreeing; flx.kirchhoff exact on every epoch; the store re-executes to the anchor: ${storeOk ? 'yes' : 'NO'}`,
-  };
-}
-
-function safeModeRow(scenario: readonly ScenarioRun[]): Row {
-  const runs = scenario.filter((s) => (s.ea === 'EA-3' || s.ea === 'EA-10') && s.report !== null);
-  let entered = 0;
-  let refused = 0;
-  let exited = 0;
-  for (const s of runs) {
-    const eps = s.report!.steps;
-    const i = eps.findIndex((st) => st.next.mode === 'safe');
-    if (i < 0 || i + 2 >= eps.length) continue;
-    entered++;
-    const one = eps[i + 1]!;
-    if (one.record.outcome === 'frozen' && one.next.mode === 'safe' && one.record.events.some((e) => e.kind === 'governance_rejected')) refused++;
-    const two = eps[i + 2]!;
-    if (two.next.mode === 'normal' && two.record.events.some((e) => e.kind === 'governance_applied')) exited++;
-  }
-  const ok = runs.length > 0 && entered === runs.length && refused === runs.length && exited === runs.length;
-  return {
-    id: 'safe_mode',
-    status: runs.length === 0 ? 'not_run' : ok ? 'pass' : 'fail',
-    figure: `${runs.length} CIR-511 runs (EA-3, EA-10): safe mode entered ${entered}, exit with M − 1 founder signatures refused ${refused}, exit with M applied ${exited}`,
-  };
+  return legs;
 }

@@ -25,14 +25,16 @@ import {
   type Runtimes,
   type SignerInfo,
 } from '../../src/evidence/evidence-package.ts';
-import { toHex } from '../../src/math/hashing.ts';
+import { sha256, taggedHash, toHex } from '../../src/math/hashing.ts';
 import { honestRun } from '../../src/runs/honest-run.ts';
 import { verifyEvidencePackage, writeEvidencePackage } from '../../src/io/evidence-dir.ts';
 import { writePublicKeyFile } from '../../src/io/key-files.ts';
 import { merkleRootHex } from '../../src/math/merkle.ts';
 import { harmonicsLog, holofieldRewards, psiDynamics, treasuryLog } from '../../src/evidence/phase3-data.ts';
-import { devKey } from '../../src/math/signatures.ts';
+import { devKey, keygenFromSeed, signDigest } from '../../src/math/signatures.ts';
 import { initialState } from '../../src/economics/state.ts';
+import { computeAcceptance } from '../../src/evidence/acceptance.ts';
+import { readArtifacts } from '../../src/evidence/artifacts.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'qfs.mjs');
 const qfs = (...args: string[]) => {
@@ -87,13 +89,14 @@ function docs(): Docs {
   });
   return {
     'phase3_adversary_results.json': {
-      format: 'qfs-phase3/adversary-results/1',
+      format: 'qfs-phase3/adversary-results/2',
       adversaries: [
         {
           ea: 'EA-3',
           expected_code: 'CIR-511',
-          expected_response: 'abort, safe mode; the voter halted',
+          expected_response: 'CIR-511: abort, safe mode, voter halted',
           runs: 1n,
+          failed: 0n,
           detections: 1n,
           incidents_expected: 1n,
           incidents_actual: 1n,
@@ -101,6 +104,7 @@ function docs(): Docs {
           pause_shift: { chr: '0/1000', flx: '0/5000', psy: '0/120', atr: '0/310', res: 'n/a' },
         },
       ],
+      properties: [],
     },
     'phase3_harmonics.jsonl': [harmonic(1n, R[1]!, S1), harmonic(2n, R[2]!, S2)],
     'phase3_holofield_rewards.json': {
@@ -117,8 +121,10 @@ function docs(): Docs {
       ],
     },
     'phase3_ledger_consistency.json': {
-      format: 'qfs-phase3/ledger-consistency/1',
+      format: 'qfs-phase3/ledger-consistency/2',
       genesis: G,
+      delta_max: 10n ** 17n,
+      main_checks: { store_verified: true, cross_shard_transfers: 1n, reward_comparisons: [{ epoch: 1n, node: 0n, field: 'chr', reward: 5n, raised_reward: 6n }] },
       runs: [
         {
           run: 'main',
@@ -126,9 +132,10 @@ function docs(): Docs {
           genesis: G,
           genesis_root: R[0]!,
           genesis_supplies: S0,
+          failure: null,
           epochs: [
-            { epoch: 1n, prev_root: R[0]!, root: R[1]!, outcome: 'commit', record_hash: hex('d1'), incidents: [], supplies: S1 },
-            { epoch: 2n, prev_root: R[1]!, root: R[2]!, outcome: 'commit', record_hash: hex('d2'), incidents: [], supplies: S2 },
+            { epoch: 1n, prev_root: R[0]!, root: R[1]!, outcome: 'commit', mode: 'normal', record_hash: hex('d1'), incidents: [], expected: [], events: ['oracle_admitted'], stakes: [{ shard: 0n, open: C, with_stakes: C + 1n }], supplies: S1 },
+            { epoch: 2n, prev_root: R[1]!, root: R[2]!, outcome: 'commit', mode: 'normal', record_hash: hex('d2'), incidents: [], expected: [], events: [], stakes: [], supplies: S2 },
           ],
         },
         {
@@ -137,15 +144,20 @@ function docs(): Docs {
           genesis: hex('ab'),
           genesis_root: Q[0]!,
           genesis_supplies: S0,
+          failure: null,
           epochs: [
-            { epoch: 1n, prev_root: Q[0]!, root: Q[1]!, outcome: 'commit', record_hash: hex('e1'), incidents: [], supplies: S1 },
+            { epoch: 1n, prev_root: Q[0]!, root: Q[1]!, outcome: 'commit', mode: 'normal', record_hash: hex('e1'), incidents: [], expected: [], events: [], stakes: [], supplies: S1 },
             {
               epoch: 2n,
               prev_root: Q[1]!,
               root: Q[2]!,
               outcome: 'abort',
+              mode: 'safe',
               record_hash: hex('e2'),
               incidents: [{ code: 'CIR-511', ea: 'EA-3', shard: 1n }],
+              expected: [{ code: 'CIR-511', ea: 'EA-3', shard: 1n }],
+              events: [],
+              stakes: [],
               supplies: S1,
             },
           ],
@@ -183,19 +195,26 @@ function artifactsOf(d: Docs): Map<string, Uint8Array> {
   return new Map(ARTIFACTS.map((n) => [n, n.endsWith('.jsonl') ? jsonl(d[n] as Encodable[]) : json(d[n])]));
 }
 
-function params(status: Partial<Record<AcceptanceId, AcceptanceStatus>> = {}, runtimes: Runtimes = { typescript: R[2]!, python: R[2]!, rust: null }): EvidenceParameters {
+function params(
+  status: Partial<Record<AcceptanceId, AcceptanceStatus>> = {},
+  runtimes: Runtimes = { typescript: R[2]!, python: R[2]!, rust: null },
+  d: Docs = docs(),
+): EvidenceParameters {
+  // The rows the artifacts give (the verifier recomputes them); `status` overrides some (a forgery).
+  const rows = computeAcceptance(readArtifacts(artifactsOf(d)), runtimes);
   return {
     genesisHash: G,
     seed: 1n,
     runs: 1n,
     epochs: 2n,
+    scenarioRuns: 1n,
     versions: { qfs_harmonic: '0.1.0', spec: 'v4' },
     runtimes,
-    acceptance: ACCEPTANCE.map((a) => ({ id: a.id, status: status[a.id] ?? 'not_run', figure: status[a.id] ? 'measured' : 'not measured' })),
+    acceptance: rows.map((a) => ({ ...a, status: status[a.id] ?? a.status })),
   };
 }
 
-const PARAMS = params({ psisync_deviation: 'pass', stake_bound: 'pass' });
+const PARAMS = params();
 
 let tmp: string;
 let n = 0;
@@ -412,7 +431,7 @@ describe('evidence package: manifest and cross-checks', () => {
         ((d['phase3_adversary_results.json'] as { adversaries: { expected_code: string }[] }).adversaries[0]!.expected_code = 'CIR-302');
       },
       'phase3_adversary_results.json:adversaries[0].expected_code',
-      /has code CIR-511/,
+      /SPEC 8's code of EA-3 is CIR-511/,
     ],
     [
       'harmonics root differs from the main run',
@@ -472,14 +491,35 @@ describe('evidence package: manifest and cross-checks', () => {
     expect(e.message).toMatch(message);
   });
 
-  test('evidence.cross-check: an acceptance pass the files contradict', () => {
-    const e1 = faultOfFiles(signed(docs(), params({ treasury_cross_runtime: 'pass' })));
-    expect(e1.field).toBe('phase3_manifest.json:acceptance[2].status');
-    const e2 = faultOfFiles(signed(docs(), params({ adversaries_detected: 'pass' })));
-    expect(e2.field).toBe('phase3_manifest.json:acceptance[3].status');
-    expect(e2.message).toContain('1 of the 14');
-    const ok = verifyPackage(new Map(signed(docs(), params({ treasury_cross_runtime: 'pass' }, { typescript: R[2]!, python: R[2]!, rust: R[2]! }))));
-    expect(ok.ok).toBe(true);
+  test('evidence.acceptance-recomputed: every row is recomputed from the artifacts; a status or figure they do not give is a fault', () => {
+    const computed = params().acceptance;
+    computed.forEach((row, i) => {
+      for (const status of ['pass', 'fail', 'not_run'] as const) {
+        if (status === row.status) continue;
+        const e = faultOfFiles(signed(docs(), params({ [row.id]: status })));
+        expect(e.field, `${row.id} → ${status}`).toBe(`phase3_manifest.json:acceptance[${i}].status`);
+        expect(e.message).toContain(`the artifacts give ${row.status}`);
+      }
+    });
+    const p = params();
+    const figure = { ...p, acceptance: p.acceptance.map((a, i) => (i === 0 ? { ...a, figure: 'all fine' } : a)) };
+    expect(faultOfFiles(signed(docs(), figure)).field).toBe('phase3_manifest.json:acceptance[0].figure');
+    // the cross-runtime row follows the runtimes: made-up equal roots make it pass, and it is then consistent
+    const three = params({}, { typescript: R[2]!, python: R[2]!, rust: R[2]! });
+    expect(three.acceptance[2]!.status).toBe('pass');
+    expect(verifyPackage(new Map(signed(docs(), three))).ok).toBe(true);
+  });
+
+  test('evidence.failed-run: a failed run is counted by its row, and its rows fail', () => {
+    const d = docs();
+    const runs = (d['phase3_ledger_consistency.json'] as { runs: { ea: string | null; failure: unknown }[] }).runs;
+    runs.find((r) => r.ea === 'EA-3')!.failure = { invariant: 'adversary.incidents', epoch: 2n, message: 'planted' };
+    expect(faultOfFiles(signed(d, params({}, undefined, d))).field).toBe('phase3_adversary_results.json:adversaries[0].failed');
+    (d['phase3_adversary_results.json'] as { adversaries: { failed: bigint }[] }).adversaries[0]!.failed = 1n;
+    const p = params({}, undefined, d);
+    expect(p.acceptance.find((a) => a.id === 'value_leakage')).toMatchObject({ status: 'fail' });
+    expect(p.acceptance.find((a) => a.id === 'value_leakage')!.figure).toContain('EA-3/1: adversary.incidents at epoch 2');
+    expect(verifyPackage(new Map(signed(d, p))).ok).toBe(true);
   });
 
   test('evidence.real-data: the honest path data of three epochs with its ledger chain and psisync verifies', () => {
@@ -487,12 +527,14 @@ describe('evidence package: manifest and cross-checks', () => {
     const run = honestRun(ctx, 3, { seed: 3n });
     const start = initialState(ctx.genesis, ctx.genesisHash);
     const d: Docs = {
-      'phase3_adversary_results.json': { format: 'qfs-phase3/adversary-results/1', adversaries: [] },
+      'phase3_adversary_results.json': { format: 'qfs-phase3/adversary-results/2', adversaries: [], properties: [] },
       'phase3_harmonics.jsonl': harmonicsLog(run.steps),
       'phase3_holofield_rewards.json': holofieldRewards(ctx, run.steps),
       'phase3_ledger_consistency.json': {
-        format: 'qfs-phase3/ledger-consistency/1',
+        format: 'qfs-phase3/ledger-consistency/2',
         genesis: ctx.genesisHash,
+        delta_max: ctx.genesis.constants.delta_max,
+        main_checks: { store_verified: false, cross_shard_transfers: 0n, reward_comparisons: [] },
         runs: [ledgerConsistencyRun('main', null, ctx.genesisHash, start, run.steps)],
       },
       'phase3_psi_dynamics.json': psiDynamics(ctx, run.steps),
@@ -500,46 +542,158 @@ describe('evidence package: manifest and cross-checks', () => {
       'phase3_treasury.jsonl': treasuryLog(run.steps),
     };
     const root = run.steps.at(-1)!.record.root;
-    const p = { ...params({ psisync_deviation: 'pass' }, { typescript: root, python: null, rust: null }), genesisHash: ctx.genesisHash, epochs: 3n, seed: 3n };
+    const p = { ...params({}, { typescript: root, python: null, rust: null }, d), genesisHash: ctx.genesisHash, epochs: 3n, seed: 3n };
+    expect(p.acceptance.find((a) => a.id === 'psisync_deviation')!.status).toBe('pass');
     const r = verifyPackage(new Map(signed(d, p)));
     expect(r.ok, r.ok ? '' : r.error.describe()).toBe(true);
   });
 });
 
+// ---------------------------------------------------------------------------------------------
+// Forgeries (issue 15): each is refused by `qfs verify --key genuine.pub` and `--reexecute` (exit 1,
+// naming the fault), and plain `qfs verify DIR` never exits 0.
+
+const genuine = keygenFromSeed(sha256('qfs-test/genuine-signer'));
+const GENUINE: SignerInfo = { publicKey: genuine.publicKey, label: 'evidence-signer', development: false };
+const own = keygenFromSeed(sha256('qfs-test/forger'));
+
+describe('forgeries', () => {
+  let genuinePub: string;
+  beforeAll(() => {
+    genuinePub = join(tmp, 'genuine.pub.json');
+    writePublicKeyFile(genuinePub, 'evidence-signer', genuine.publicKey, false);
+  });
+  const writeFiles = (files: [string, Uint8Array][]) => {
+    const dir = fresh();
+    mkdirSync(dir);
+    for (const [n, b] of files) writeFileSync(join(dir, n), b);
+    return dir;
+  };
+  const genuineFiles = () => packageFiles(artifactsOf(docs()), PARAMS, { ...GENUINE, secretKey: genuine.secretKey });
+
+  /** The review's forgery: every row pass (made-up runtime roots), the EA-3 runs deleted with the row kept, the main run's final root replaced. */
+  function forgedDocs(): { d: Docs; p: EvidenceParameters } {
+    const d = docs();
+    const ledger = d['phase3_ledger_consistency.json'] as { runs: { ea: string | null; epochs: { root: string }[] }[] };
+    ledger.runs = ledger.runs.filter((r) => r.ea !== 'EA-3');
+    ledger.runs[0]!.epochs[1]!.root = hex('fe');
+    (d['phase3_harmonics.jsonl'] as { root: string }[])[1]!.root = hex('fe');
+    const all = Object.fromEntries(ACCEPTANCE.map((a) => [a.id, 'pass'])) as Record<AcceptanceId, AcceptanceStatus>;
+    return { d, p: params(all, { typescript: hex('99'), python: hex('99'), rust: hex('99') }, docs()) };
+  }
+  const cases: [string, () => [string, Uint8Array][], string][] = [
+    ['(a) signed with the published development key', () => packageFiles(artifactsOf(forgedDocs().d), forgedDocs().p, { ...SIGNER, secretKey: signer.secretKey }), 'phase3_manifest.json:signer.public_key'],
+    [
+      '(b) signed with its own key under the label evidence-signer',
+      () => packageFiles(artifactsOf(forgedDocs().d), forgedDocs().p, { publicKey: own.publicKey, label: 'evidence-signer', development: false, secretKey: own.secretKey }),
+      'phase3_manifest.json:signer.public_key',
+    ],
+    [
+      '(c) a published development key declared development: false under another label',
+      () => {
+        const f = devKey('founder-0');
+        const { d, p } = forgedDocs();
+        // packageFiles refuses this manifest: build the files around the refusal, as a forger would.
+        const files = packageFiles(artifactsOf(d), p, { ...SIGNER, secretKey: signer.secretKey });
+        const m = JSON.parse(new TextDecoder().decode(files.find(([n]) => n === MANIFEST_FILE)![1])) as { signer: { public_key: string; development: boolean; label: string } };
+        m.signer = { public_key: toHex(f.publicKey), development: false, label: 'auditor' };
+        const bytes = json(m as unknown as Encodable);
+        const sig = `${toHex(signDigest('qfs/v13/manifest', taggedHash('qfs/v13/manifest', JSON.parse(new TextDecoder().decode(bytes)) as Encodable), f.secretKey))}\n`;
+        return files.map(([n, b]): [string, Uint8Array] => [n, n === MANIFEST_FILE ? bytes : n === SIGNATURE_FILE ? enc.encode(sig) : b]);
+      },
+      'phase3_manifest.json:signer.development',
+    ],
+    [
+      'an artifact edited, every hash recomputed, the genuine signature kept',
+      () => {
+        const d = docs();
+        (d['phase3_treasury.jsonl'] as { cuts: bigint; payouts: bigint }[])[0]!.cuts = 4n;
+        (d['phase3_treasury.jsonl'] as { cuts: bigint; payouts: bigint }[])[0]!.payouts = 4n;
+        const edited = packageFiles(artifactsOf(d), PARAMS, { ...GENUINE, secretKey: genuine.secretKey });
+        const sig = genuineFiles().find(([n]) => n === SIGNATURE_FILE)!;
+        return edited.map(([n, b]): [string, Uint8Array] => (n === SIGNATURE_FILE ? sig : [n, b]));
+      },
+      SIGNATURE_FILE,
+    ],
+    ['re-signed with another key', () => packageFiles(artifactsOf(docs()), PARAMS, { publicKey: own.publicKey, label: 'evidence-signer', development: false, secretKey: own.secretKey }), 'phase3_manifest.json:signer.public_key'],
+    [
+      'a dropped run with its counts kept',
+      () => {
+        const d = docs();
+        const ledger = d['phase3_ledger_consistency.json'] as { runs: { ea: string | null }[] };
+        ledger.runs = ledger.runs.filter((r) => r.ea === null);
+        return packageFiles(artifactsOf(d), PARAMS, { ...GENUINE, secretKey: genuine.secretKey });
+      },
+      'phase3_adversary_results.json:adversaries[0].runs',
+    ],
+    ['a flipped acceptance status', () => packageFiles(artifactsOf(docs()), params({ safe_mode: PARAMS.acceptance[8]!.status === 'pass' ? 'fail' : 'pass' }), { ...GENUINE, secretKey: genuine.secretKey }), 'phase3_manifest.json:acceptance[8].status'],
+  ];
+  test.each(cases)('forgery %s: --key genuine.pub exits 1 naming it; plain verify does not exit 0', (_name, build, field) => {
+    const dir = writeFiles(build());
+    const pinned = qfs('verify', dir, '--key', genuinePub, '--json');
+    expect(pinned.code).toBe(1);
+    expect((JSON.parse(pinned.out) as { fault: { field: string } }).fault.field).toBe(field);
+    expect(qfs('verify', dir).code).toBe(2);
+  });
+  test.each(cases.filter(([name]) => name !== 're-signed with another key'))('forgery %s: --reexecute exits 1 before re-executing', (_name, build) => {
+    const dir = writeFiles(build());
+    const r = qfs('verify', dir, '--reexecute', '--json');
+    expect(r.code).toBe(1);
+    expect((JSON.parse(r.out) as { fault: { code: string } }).fault.code).toBe('E_EVIDENCE');
+  });
+  test('the genuine package verifies against the pinned genuine key, and a development --key is no trust root', () => {
+    const dir = writeFiles(genuineFiles());
+    const r = qfs('verify', dir, '--key', genuinePub);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/^evidence verified: 10 files, merkle root [0-9a-f]{64}; signed by the pinned key; signer evidence-signer key [0-9a-f]{16}\n/);
+    const devPub = join(tmp, 'dev-relabelled.pub.json');
+    writePublicKeyFile(devPub, 'my-signer', devKey('shard-200').publicKey, false);
+    const dev = qfs('verify', dir, '--key', devPub);
+    expect(dev.code).toBe(2);
+    expect(dev.err).toContain('E_USAGE --key');
+    expect(dev.err).toContain('"shard-200"');
+  });
+});
+
 describe('qfs verify (the CLI)', () => {
-  test('cli.verify: exit 0 on a package, 1 naming the fault, 3 for no directory; --json and --key', () => {
+  test('cli.verify: a trust root is required; exit 0 with --key --allow-dev-key, 1 naming the fault, 3 for no directory; --json', () => {
     const dir = write();
-    const ok = qfs('verify', dir);
-    expect(ok.code, ok.err).toBe(0);
-    expect(ok.out).toMatch(/^evidence verified: 10 files, merkle root [0-9a-f]{64}, signed by evidence-signer key [0-9a-f]{16} \(DEVELOPMENT key/);
-    expect(ok.out).toContain('psisync_deviation');
+    const plain = qfs('verify', dir);
+    expect(plain.code).toBe(2);
+    expect(plain.err).toContain('no trust root');
+    expect(plain.out).not.toContain('verified');
 
     const pub = join(tmp, 'signer.pub.json');
     writePublicKeyFile(pub, 'evidence-signer', signer.publicKey, true);
     const otherPub = join(tmp, 'other.pub.json');
     writePublicKeyFile(otherPub, 'evidence-other', other.publicKey, true);
-    expect(qfs('verify', dir, '--key', pub).code).toBe(0);
+    expect(qfs('verify', dir, '--key', pub).code).toBe(2);
+    const ok = qfs('verify', dir, '--key', pub, '--allow-dev-key');
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.out).toMatch(/^evidence verified against a DEVELOPMENT key only: 10 files, merkle root [0-9a-f]{64}; .*DEVELOPMENT key \(evidence-signer\)/);
+    expect(ok.out).toContain('psisync_deviation');
     const wrongKey = qfs('verify', dir, '--key', otherPub);
     expect(wrongKey.code).toBe(1);
     expect(wrongKey.err).toContain('E_EVIDENCE phase3_manifest.json:signer.public_key');
 
-    const js = qfs('verify', dir, '--json');
+    const js = qfs('verify', dir, '--key', pub, '--allow-dev-key', '--json');
     expect(js.code).toBe(0);
-    const doc = JSON.parse(js.out) as { verified: boolean; files: string; signer: { development: boolean } };
+    const doc = JSON.parse(js.out) as { verified: boolean; files: string; signer: { development: boolean }; trust: { pinned_key: boolean; development_key: boolean } };
     expect(doc.verified).toBe(true);
     expect(doc.files).toBe('10');
     expect(doc.signer.development).toBe(true);
+    expect(doc.trust).toEqual({ pinned_key: false, development_key: true, reexecuted: false });
 
     const p = join(dir, 'phase3_holofield_rewards.json');
     writeFileSync(p, readFileSync(p, 'utf8').replace('"a_max":"16"', '"a_max":"17"'));
-    const bad = qfs('verify', dir);
+    const bad = qfs('verify', dir, '--key', pub, '--allow-dev-key');
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/^qfs: E_EVIDENCE phase3_holofield_rewards\.json: SHA-256 [0-9a-f]{64}, but the manifest says/);
-    const badJson = qfs('verify', dir, '--json');
+    const badJson = qfs('verify', dir, '--reexecute', '--json');
     expect(badJson.code).toBe(1);
     expect((JSON.parse(badJson.out) as { fault: { field: string } }).fault.field).toBe('phase3_holofield_rewards.json');
 
-    const none = qfs('verify', join(tmp, 'no-such-dir'));
+    const none = qfs('verify', join(tmp, 'no-such-dir'), '--reexecute');
     expect(none.code).toBe(3);
     expect(none.err).toContain('E_IO');
     expect(qfs('verify').code).toBe(2);
