@@ -5,11 +5,11 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalString, type Json } from '../math/canonical.ts';
+import { canonicalString, parseCanonical, type Json } from '../math/canonical.ts';
 import { QfsError } from '../core/errors.ts';
 import { certify, readSignatureFile, type Certification, type FounderSignature } from '../genesis/founders.ts';
 import { genesisHash, validateGenesis, type Genesis } from '../genesis/genesis.ts';
-import { readBytes, readCanonicalFile, writeFileAtomic } from './files.ts';
+import { readBytes, writeFileAtomic } from './files.ts';
 
 export const GENESIS_FILE = 'genesis.json';
 export const HASH_FILE = 'genesis_hash.sha256';
@@ -23,29 +23,49 @@ export interface GenesisDir {
   readonly certification: Certification;
 }
 
+/** The three files' names and texts, in the order they are written (the signatures last). */
+export function genesisDirFiles(genesis: Genesis, signatures: readonly FounderSignature[]): [string, string][] {
+  const hash = genesisHash(genesis);
+  return [
+    [GENESIS_FILE, canonicalString(genesis as never)],
+    [HASH_FILE, `${hash}\n`],
+    [SIGNATURES_FILE, signaturesText(hash, signatures)],
+  ];
+}
+
+const signaturesText = (hash: string, signatures: readonly FounderSignature[]): string => {
+  const sorted = [...signatures].sort((a, b) => (a.founder !== b.founder ? (a.founder < b.founder ? -1 : 1) : a.signature < b.signature ? -1 : 1));
+  return canonicalString({ genesis: hash, signatures: sorted as never });
+};
+
 /** Writes the three files (each atomically; the signatures last, so a crash leaves no certified half). */
 export function writeGenesisDir(dir: string, genesis: Genesis, signatures: readonly FounderSignature[]): string {
-  const hash = genesisHash(genesis);
-  writeFileAtomic(join(dir, GENESIS_FILE), canonicalString(genesis as never));
-  writeFileAtomic(join(dir, HASH_FILE), `${hash}\n`);
-  writeSignatures(dir, hash, signatures);
-  return hash;
+  for (const [name, text] of genesisDirFiles(genesis, signatures)) writeFileAtomic(join(dir, name), text);
+  return genesisHash(genesis);
 }
 
 export function writeSignatures(dir: string, hash: string, signatures: readonly FounderSignature[]): void {
-  const sorted = [...signatures].sort((a, b) => (a.founder !== b.founder ? (a.founder < b.founder ? -1 : 1) : a.signature < b.signature ? -1 : 1));
-  writeFileAtomic(join(dir, SIGNATURES_FILE), canonicalString({ genesis: hash, signatures: sorted as never }));
+  writeFileAtomic(join(dir, SIGNATURES_FILE), signaturesText(hash, signatures));
 }
 
-/** Reads and cross-checks a genesis directory; throws the first fault as a QfsError. */
-export function readGenesisDir(dir: string): GenesisDir {
-  if (!existsSync(dir)) throw new QfsError('E_IO', dir, 'no such directory');
+/** Reads and cross-checks a genesis directory; throws the first fault as a QfsError. `read` reads a file (the ledger store passes its storage's). */
+export function readGenesisDir(dir: string, read: (path: string) => Uint8Array = readBytes): GenesisDir {
+  if (read === readBytes && !existsSync(dir)) throw new QfsError('E_IO', dir, 'no such directory');
+  const readCanonicalFile = (path: string): Json => {
+    const bytes = read(path);
+    try {
+      return parseCanonical(bytes);
+    } catch (e) {
+      if (e instanceof QfsError) throw new QfsError(e.code, e.field, `${path}: ${e.message}`);
+      throw e;
+    }
+  };
   const path = join(dir, GENESIS_FILE);
   const doc = readCanonicalFile(path);
   const v = validateGenesis(doc);
   if (!v.ok) throw new QfsError(v.error.code, v.error.field, `${path}: ${v.error.message}`);
   const hash = genesisHash(v.value);
-  const hashText = new TextDecoder().decode(readBytes(join(dir, HASH_FILE)));
+  const hashText = new TextDecoder().decode(read(join(dir, HASH_FILE)));
   if (hashText !== `${hash}\n`) {
     throw new QfsError(
       'E_SIGNATURES',

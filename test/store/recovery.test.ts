@@ -51,8 +51,8 @@ let ANCHOR: Anchor;
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'qfs-recovery-'));
   BASE = join(tmp, 'base', 'store');
-  const a0 = createAnchoredStore(BASE, join(tmp, 'base', 'anchor.json'), GENESIS);
-  ANCHOR = appendHonest(BASE, join(tmp, 'base', 'anchor.json'), CTX, { state: initialState(GENESIS, a0.genesis), anchor: a0 }, Number(HEAD), { seed: 11n, checkpointEvery: 2n }).anchor;
+  const a0 = createAnchoredStore(BASE, join(tmp, 'base', 'store.anchor.json'), GENESIS);
+  ANCHOR = appendHonest(BASE, join(tmp, 'base', 'store.anchor.json'), CTX, { state: initialState(GENESIS, a0.genesis), anchor: a0 }, Number(HEAD), { seed: 11n, checkpointEvery: 2n }).anchor;
 });
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -61,8 +61,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function copy(name: string): { dir: string; anchorPath: string } {
   const dir = join(tmp, name, 'store');
   cpSync(BASE, dir, { recursive: true });
-  cpSync(join(tmp, 'base', 'anchor.json'), join(tmp, name, 'anchor.json'));
-  return { dir, anchorPath: join(tmp, name, 'anchor.json') };
+  cpSync(join(tmp, 'base', 'store.anchor.json'), join(tmp, name, 'store.anchor.json'));
+  return { dir, anchorPath: join(tmp, name, 'store.anchor.json') };
 }
 
 function flip(path: string, at: number): void {
@@ -408,7 +408,7 @@ describe('store: qfs ledger recover (CLI)', () => {
     const r = qfs('ledger', 'recover', lone);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/E_USAGE --anchor: no anchor/);
-    const m = qfs('ledger', 'recover', join(tmp, 'nowhere'), '--anchor', join(tmp, 'base', 'anchor.json'));
+    const m = qfs('ledger', 'recover', join(tmp, 'nowhere'), '--anchor', join(tmp, 'base', 'store.anchor.json'));
     expect(m.code).toBe(3);
     expect(m.err).toMatch(/E_IO/);
     const h = qfs('ledger', 'recover', '--help');
