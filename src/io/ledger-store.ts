@@ -45,7 +45,7 @@
  * Without an anchor the re-execution itself is the reference: altered caches are found, but a
  * cut tail looks like a crash and consistently altered inputs cannot be told from genuine ones.
  */
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { canonicalString, INTEGER, parseCanonical, type Encodable, type Json } from '../math/canonical.ts';
 import { recoveryEpoch, replayLedgerEpoch, type LedgerEpoch, type RecoveryEpoch } from '../coherence/coherence-ledger.ts';
 import { epochContext, type EpochContext } from '../epoch/epoch.ts';
