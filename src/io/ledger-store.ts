@@ -1,32 +1,32 @@
 /**
- * The ledger store (SPEC §7 "Ledger store and EA-14"): a directory holding
+ * The ledger store (SPEC §7 "Ledger store and EA-14"; docs/spec.md P10.9–P10.11): a directory holding
  *
  *   genesis.json, genesis_hash.sha256, genesis_signatures.json   the genesis directory's files
  *   inputs/<e>.json       the epoch's stored inputs, P10.6's canonical bytes (no newline), or
  *                         a recovery epoch's document (P10.9)
  *   record/<e>.json       the epoch record, canonical JSON (a cache of what the inputs determine)
  *   checkpoint/<e>.json   optionally, the full state after epoch e, canonical JSON (a cache)
- *   evidence/ea14-<k>-<hash12>/<kind>/<e>.json   files set aside by EA-14 recoveries (never read)
+ *   evidence/…            everything ever set aside (EA-14 evidence, crash residue, replaced caches):
+ *                         never read as an epoch file, never deleted
  *
- * `<e>` is the epoch in decimal without leading zeros. Append writes inputs, then the checkpoint,
- * then the record, each atomically (writeFileAtomic: temporary file, fsync, rename, fsync of the
- * directory), and returns `H(record)` (recordHash). The epoch is committed when the caller's
- * anchor holds that hash. The anchor is kept by the caller (the CLI: `anchor.json` beside the
- * store), a canonical JSON file
+ * `<e>` is the epoch in decimal without leading zeros. All I/O goes through a `Storage`
+ * (storage.ts: node:fs, a dry-run overlay, or the harness's simulated disk). Append writes inputs,
+ * then the checkpoint, then the record, each atomically and durably (writeAtomic), and returns
+ * `H(record)`. The epoch is committed when the caller's anchor holds that hash. The anchor is the
+ * caller's: in memory (the harness, the main job) or a signed file (anchor.ts; the CLI keeps it at
+ * `<store>.anchor.json`), rewritten after each append.
  *
- *   { "genesis": G, "records": [{ "epoch": "1", "hash": H(record/1) }, …] }
- *
- * with the epochs 1, 2, … in order, written atomically after each append.
- *
- * Opening (`openStore`, §7): a genesis whose hash is not the anchor's is refused (a thrown
- * QfsError, fatal); temporary files and files of epochs beyond the anchor's head are crash residue,
- * removed with an event `residue_removed`; c is the latest checkpoint whose records 1..c hash to
- * the anchor and whose root is record c's; inputs 1..c must hash to the records' `inputs_hash`;
- * an older checkpoint that fails that test is rewritten by re-executing from the latest good one
- * before it (P10.10); c+1..head are re-executed (replayLedgerEpoch, which also re-executes a
- * recovery epoch's document) and must hash to the anchor; a record or checkpoint cache that
- * differs is rewritten (event `store_repaired`); the first epoch k failing is reported as a fault
- * with the state before k. Opening never recovers: it reports.
+ * Opening (`openStore`, §7): a genesis whose hash is not the anchor's, or files of an epoch two or
+ * more beyond the anchor's head (a stale anchor), are refused (AnchorFault, fatal, before anything
+ * moves); temporary files and the files of epoch head + 1 are crash residue, set aside under
+ * `evidence/residue/` (event `residue_set_aside`); c is the latest checkpoint whose records 1..c
+ * hash to the anchor and whose root is record c's; inputs 1..c must hash to the records'
+ * `inputs_hash`; an older checkpoint that fails that test is rewritten by re-executing from the
+ * latest good one before it (P10.10); c+1..head are re-executed (replayLedgerEpoch, which also
+ * re-executes a recovery epoch's document) and must hash to the anchor; a record or checkpoint
+ * cache that differs is set aside under `evidence/repaired/` and rewritten (event
+ * `store_repaired`); the first epoch k failing is reported as a fault with the state before k.
+ * Opening never recovers: it reports.
  *
  * Recovering (`recoverStore`, EA-14, P10.9): opens; if epoch k fails (its inputs altered or lost:
  * caches were repaired by the opening), the files of epochs ≥ k are moved aside, by rename, to
@@ -35,15 +35,14 @@
  * checkpoint, record) and the anchor is replaced, in one atomic write, by its entries before k and
  * the recovery record's hash. A crash at any moment leaves either the old anchor — the reopening
  * finds the same k and the same recovery, and finishes it (files of this recovery's own epoch k
- * found in the store are its own, identical bytes, and are not moved) — or the new one. Evidence
- * is never overwritten and never read as an epoch file (only `inputs/`, `record/` and `checkpoint/`
- * hold epoch files). Without an anchor there is nothing to recover against: `openStore` reports.
+ * found in the store are its own, identical bytes, and are not moved) — or the new one.
  *
  * Verifying (`verifyStore`) changes nothing and is stricter: it re-executes every epoch from the
  * genesis and reports the first file that is not what the inputs (and the anchor) determine,
  * caches included, so that any altered byte is named. Residue is reported (`residue`), not a fault.
- * Without an anchor the re-execution itself is the reference: altered caches are found, but a
- * cut tail looks like a crash and consistently altered inputs cannot be told from genuine ones.
+ * Without an anchor (`--unanchored`) the re-execution itself is the reference: altered caches are
+ * found, but a cut tail looks like a crash and consistently replaced inputs cannot be told from
+ * genuine ones — which is why the CLI refuses to verify without an anchor unless asked.
  */
 import { join } from 'node:path';
 import { canonicalString, INTEGER, parseCanonical, type Encodable, type Json } from '../math/canonical.ts';
