@@ -33,7 +33,7 @@ describe('store: power loss (simulated disk)', () => {
       `store.power-loss: ${reports.length} runs, ${sum((x) => x.cuts)} power cuts, ${sum((x) => x.disk.lostWrites)} unsynced writes lost, ${sum((x) => x.disk.tornWrites)} torn, ${sum((x) => x.disk.keptWrites)} kept, ` +
         `${sum((x) => x.disk.droppedOps)} unsynced directory changes dropped, ${sum((x) => x.disk.keptOps)} kept; ${sum((x) => x.recoveries)} EA-14 recoveries, ${sum((x) => x.repairs)} caches repaired, ${sum((x) => x.residue)} residue files set aside; max head ${Math.max(...reports.map((x) => x.head))}`,
     );
-    expect(sum((x) => x.cuts)).toBeGreaterThan(0);
+    if (RUNS >= 10) expect(sum((x) => x.cuts), "power cuts generated").toBeGreaterThan(0);
   });
 
   for (const omit of OMITTED_FSYNCS) {
