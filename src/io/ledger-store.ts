@@ -28,7 +28,7 @@
  * `store_repaired`); the first epoch k failing is reported as a fault with the state before k.
  * Opening never recovers: it reports.
  *
- * Recovering (`recoverStore`, EA-14, P10.9): opens; if epoch k fails (its inputs altered or lost:
+ * Recovering (`recoverStore` in store-recovery.ts, EA-14, P10.9): opens; if epoch k fails (its inputs altered or lost:
  * caches were repaired by the opening), the files of epochs ≥ k are moved aside, by rename, to
  * `evidence/ea14-<k>-<hash12>/<kind>/<e>.json` inside the store (`hash12` = the first 12 hex digits
  * of the recovery epoch's `inputs_hash`), the recovery epoch k is appended like any epoch (inputs,
@@ -46,7 +46,7 @@
  */
 import { join } from 'node:path';
 import { canonicalString, INTEGER, parseCanonical, type Encodable, type Json } from '../math/canonical.ts';
-import { recoveryEpoch, replayLedgerEpoch, type LedgerEpoch, type RecoveryEpoch } from '../coherence/coherence-ledger.ts';
+import { replayLedgerEpoch, type LedgerEpoch, type RecoveryEpoch } from '../coherence/coherence-ledger.ts';
 import { epochContext, type EpochContext } from '../epoch/epoch.ts';
 import { recordHash, type EpochRecord } from '../epoch/epoch-record.ts';
 import { QfsError } from '../core/errors.ts';
@@ -212,14 +212,15 @@ const fault = (epoch: bigint, file: string, reason: FaultReason, code: 'E_IO' | 
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
-/** Epochs that have a file of the given kind. */
-function epochsOf(c: Ctx, kind: EpochFileKind): bigint[] {
-  return c.io.storage
-    .list(join(c.dir, kind))
+/** Epochs that have a file of the given kind in the store `dir`, ascending. */
+export function storedEpochs(dir: string, kind: EpochFileKind, io: StoreIo = NODE_IO): bigint[] {
+  return io.storage
+    .list(join(dir, kind))
     .filter((n) => EPOCH_NAME.test(n))
     .map((n) => BigInt(n.slice(0, -5)))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
+const epochsOf = (c: Ctx, kind: EpochFileKind): bigint[] => storedEpochs(c.dir, kind, c.io);
 
 /**
  * Crash residue: temporary files and the files of the one epoch beyond the anchor's head that an
@@ -470,95 +471,4 @@ export function verifyStore(dir: string, anchor?: Anchor, io: StoreIo = NODE_IO)
   const r = replayFrom(c, ctx, 0n, initialState(g.genesis, g.hash), null, head, hashes);
   if (r.fault !== null) return { ok: false, fault: r.fault, head, events: c.events };
   return { ok: true, head, state: r.state, hashes, events: c.events };
-}
-
-// ---------------------------------------------------------------------------------------------
-// EA-14: recovering (§7, P10.9)
-
-/** What a recovery did. */
-export type RecoveryReport = {
-  /** The recovered epoch k (the first failing epoch). */
-  readonly epoch: bigint;
-  /** Why k failed. */
-  readonly fault: StoreFault;
-  /** The anchor's head when the recovery ran (the recovery's `to`). */
-  readonly to: bigint;
-  /** The evidence directory, relative to the store. */
-  readonly evidence: string;
-  /** The files moved there (relative to the store, as they were named before the move). */
-  readonly moved: readonly string[];
-  /** H(the recovery record): the new anchor's last entry. */
-  readonly hash: string;
-};
-
-export type RecoveredStore = OpenedStore & {
-  /** The anchor after the recovery (the given one when nothing was recovered). */
-  readonly anchor: Anchor;
-  readonly recovery: RecoveryReport | null;
-};
-
-/** The anchor as a file: its path and the operator key that verifies it and signs its replacement. */
-export type AnchorFile = { readonly path: string; readonly key: AnchorKey };
-
-/**
- * Opens the store (setting residue aside, repairing caches) and, if an epoch k fails, performs
- * EA-14's recovery (§7, P10.9): the files of epochs ≥ k are moved to the evidence directory, the
- * recovery epoch k is appended (with its checkpoint), and the anchor becomes its entries before k
- * followed by the recovery record's hash. `anchor` is the anchor itself (the caller then keeps the
- * returned one), or an anchor file — verified against its key (an AnchorFault refuses before
- * anything changes) and rewritten, signed, atomically, last; a bare path means the development
- * operator key. A crash at any moment leaves a store that this function, called again with the
- * anchor that is then on record, brings to the same end: the old anchor finds the same k and
- * recovery and finishes it, the new one opens cleanly at k. Nothing is ever deleted. Throws like
- * `openStore` (a genesis that is not the anchor's; a stale anchor; a state before k that cannot be rebuilt).
- */
-export function recoverStore(dir: string, anchor: Anchor | AnchorFile | string, io: StoreIo = NODE_IO): RecoveredStore {
-  const file: AnchorFile | undefined = typeof anchor === 'string' ? { path: anchor, key: devOperatorKey() } : 'path' in anchor ? anchor : undefined;
-  const a = file !== undefined ? readAnchorAt(file.path, file.key.publicKey, io).anchor : (anchor as Anchor);
-  const o = openStore(dir, a, io);
-  if (o.fault === null) return { ...o, anchor: a, recovery: null };
-  const k = o.fault.epoch;
-  const head = BigInt(a.records.length);
-  const out = recoveryEpoch(o.ctx, o.state, { from: k, to: head, evidence: a.records.slice(Number(k - 1n)) });
-  const ev = evidenceDirOf(out.record);
-  // This recovery's own files (left by an attempt that crashed after it began to append): not evidence.
-  const ours = new Map<string, string>([
-    [epochFile('inputs', k), text(ledgerInputsBytes(out.inputs))],
-    [epochFile('checkpoint', k), canonicalString(out.state as unknown as Encodable)],
-    [epochFile('record', k), canonicalString(out.record as unknown as Encodable)],
-  ]);
-  const c: Ctx = { dir, anchor: a, repair: true, events: [], io };
-  const events: StoreEvent[] = [...o.events];
-  const moved: string[] = [];
-  const moves: [string, string][] = [];
-  for (const kind of EPOCH_DIRS) {
-    for (const e of epochsOf(c, kind)) {
-      if (e < k) continue;
-      const f = epochFile(kind, e);
-      const b = fileBytes(c, f)!;
-      if (ours.get(f) === text(b)) continue;
-      // Never overwrite evidence: a name already taken (only if someone wrote there) gets the next free suffix.
-      const to = moveAside(io, join(dir, f), join(dir, ev, f));
-      moves.push([join(dir, f), to]);
-      moved.push(f);
-      events.push({ kind: 'evidence_moved', file: f, to: relative(c, to) });
-    }
-  }
-  // The moves are durable before the recovery epoch is written.
-  syncMoves(io, moves);
-  const hash = appendEpoch(dir, out, true, io);
-  const next: Anchor = { genesis: a.genesis, records: [...a.records.slice(0, Number(k - 1n)), hash] };
-  if (file !== undefined) writeAnchorAt(file.path, next, file.key, io);
-  events.push({ kind: 'ea14_recovered', epoch: k, evidence: ev, hash });
-  return {
-    ...o,
-    head: k,
-    state: out.state,
-    record: out.record,
-    hashes: [...o.hashes, hash],
-    events,
-    fault: null,
-    anchor: next,
-    recovery: { epoch: k, fault: o.fault, to: head, evidence: ev, moved, hash },
-  };
 }

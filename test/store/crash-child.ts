@@ -8,7 +8,7 @@
  *
  *   crash-child <store> <anchor file> <epochs to append> <seed> <checkpoint every>
  */
-import { recoverStore } from '../../src/io/ledger-store.ts';
+import { recoverStore } from '../../src/io/store-recovery.ts';
 import { appendHonest } from './fixtures.ts';
 
 const [store, anchorPath, appends, seed, every] = process.argv.slice(2);

@@ -36,7 +36,8 @@ import { expect, test } from 'vitest';
 import { parseCanonical } from '../../src/math/canonical.ts';
 import { epochContext } from '../../src/epoch/epoch.ts';
 import { taggedHashHex } from '../../src/math/hashing.ts';
-import { epochFile, EVIDENCE_DIR, openStore, readAnchorFile, recoverStore, verifyStore, type Anchor } from '../../src/io/ledger-store.ts';
+import { epochFile, EVIDENCE_DIR, openStore, readAnchorFile, verifyStore, type Anchor } from '../../src/io/ledger-store.ts';
+import { recoverStore } from '../../src/io/store-recovery.ts';
 import { initialState } from '../../src/economics/state.ts';
 import { appendHonest, createAnchoredStore, smallGenesis } from './fixtures.ts';
 

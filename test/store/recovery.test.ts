@@ -22,12 +22,11 @@ import {
   evidenceDirOf,
   openStore,
   readAnchorFile,
-  recoverStore,
   verifyStore,
   writeAnchorFile,
   type Anchor,
-  type RecoveredStore,
 } from '../../src/io/ledger-store.ts';
+import { recoverStore, type RecoveredStore } from '../../src/io/store-recovery.ts';
 import { ledgerInputsBytes, ledgerInputsHash, readStoredInputs, recoveryInputs } from '../../src/ledger/ledger-inputs.ts';
 import { openingField } from '../../src/field/psi-field.ts';
 import { honestLedgerEpoch } from '../../src/runs/ledger-run.ts';
