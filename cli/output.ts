@@ -26,6 +26,7 @@ export function exitCodeFor(code: QfsErrorCode): number {
       'E_KEY_PERMISSIONS',
       'E_COUNTEREXAMPLE',
       'E_EVIDENCE',
+      'E_ANCHOR',
       () => EXIT.invalid,
     )
     .exhaustive();

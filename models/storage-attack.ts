@@ -20,7 +20,9 @@ import type { Json } from '../src/math/canonical.ts';
 import { devLabel } from '../src/genesis/default-genesis.ts';
 import { recordHash, type EpochRecord } from '../src/epoch/epoch-record.ts';
 import { signGenesis } from '../src/genesis/founders.ts';
-import { appendEpoch, createStore, epochFile, recoverStore, type Anchor } from '../src/io/ledger-store.ts';
+import { appendEpoch, createStore, epochFile, readAnchorFile, writeAnchorFile, type Anchor } from '../src/io/ledger-store.ts';
+import { recoverStore, type AnchorFile } from '../src/io/store-recovery.ts';
+import { devOperatorKey } from '../src/io/anchor.ts';
 import { honestLedgerEpoch } from '../src/runs/ledger-run.ts';
 import { devKey } from '../src/math/signatures.ts';
 import { chrSupply, flxSupply, type State } from '../src/economics/state.ts';
@@ -77,10 +79,14 @@ export function runStorageAttack(r: StorageRun): StorageReport {
       roots.push(out.record.root);
       S = out.state;
     });
-    const a = attackStore(chain, dir, { genesis: ctx.genesisHash, records }, roots, r);
+    // The anchor as the CLI keeps it: a signed file beside the store (out of the attacker's reach).
+    const file: AnchorFile = { path: `${dir}.anchor.json`, key: devOperatorKey() };
+    writeAnchorFile(file.path, { genesis: ctx.genesisHash, records }, file.key);
+    const a = attackStore(chain, dir, { genesis: ctx.genesisHash, records }, roots, r, file);
     return { genesisHash: ctx.genesisHash, roots, recovered: a.recovered, k: a.recovered ? a.k : null, record: a.recovered ? a.record : null };
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    rmSync(`${dir}.anchor.json`, { force: true });
   }
 }
 
@@ -92,7 +98,7 @@ export function runStorageAttack(r: StorageRun): StorageReport {
  * with exactly `(CIR-511, EA-14, null)` into safe mode, the anchor ends with its hash, CHR and FLX
  * supplies are the genesis supplies, and a second opening finds nothing to do.
  */
-export function attackStore(chain: Chain, dir: string, anchor: Anchor, roots: readonly string[], t: Tamper): StoreAttack {
+export function attackStore(chain: Chain, dir: string, anchor: Anchor, roots: readonly string[], t: Tamper, file?: AnchorFile): StoreAttack {
   const records = anchor.records;
   const r = t;
   const head = BigInt(records.length);
@@ -133,7 +139,9 @@ export function attackStore(chain: Chain, dir: string, anchor: Anchor, roots: re
       break;
     }
   }
-  const out = recoverStore(dir, anchor);
+  // With a signed anchor file, the recovery verifies it and re-signs its replacement.
+  const out = recoverStore(dir, file ?? anchor);
+  if (file !== undefined && readAnchorFile(file.path, file.key.publicKey).records.join() !== out.anchor.records.join()) fail('the signed anchor file is not the recovered anchor', out.anchor.records.length, 'another');
   if (expectedK === null) {
     if (out.recovery !== null) fail('a cache altered alone caused a recovery', 'no recovery', `recovery of epoch ${out.recovery.epoch}`);
     if (!out.events.some((x) => x.kind === 'store_repaired')) fail('the altered cache was not repaired (no store_repaired event)', 'store_repaired', out.events.map((x) => x.kind).join(','));

@@ -17,6 +17,7 @@ export type QfsErrorCode =
   | 'E_KEY_PERMISSIONS' // a secret key file readable by group or others
   | 'E_COUNTEREXAMPLE' // a stored counterexample that does not read (SPEC §12)
   | 'E_EVIDENCE' // an evidence package that does not verify (SPEC §10)
+  | 'E_ANCHOR' // a ledger store's anchor that is missing, altered, truncated, stale or not the operator's (docs/spec.md P10.11)
   | 'E_IO' // a file that cannot be read or written
   | 'E_USAGE'; // a bad command-line argument
 

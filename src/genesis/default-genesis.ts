@@ -42,6 +42,8 @@ export const devLabel = {
   founder: (id: number | bigint) => `founder-${id}`,
   oracle: 'oracle',
   evidence: 'evidence-signer',
+  /** Signs ledger store anchors (docs/spec.md P10.11). */
+  operator: 'operator',
 } as const;
 
 /** A deterministic stream of bigints from a label (SHA-256 in counter mode). */

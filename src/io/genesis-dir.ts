@@ -5,7 +5,7 @@
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
-import { canonicalString, type Json } from '../math/canonical.ts';
+import { canonicalString, parseCanonical, type Json } from '../math/canonical.ts';
 import { QfsError } from '../core/errors.ts';
 import { certify, readSignatureFile, type Certification, type FounderSignature } from '../genesis/founders.ts';
 import { genesisHash, validateGenesis, type Genesis } from '../genesis/genesis.ts';
@@ -23,13 +23,25 @@ export interface GenesisDir {
   readonly certification: Certification;
 }
 
+/** The three files' names and texts, in the order they are written (the signatures last). */
+export function genesisDirFiles(genesis: Genesis, signatures: readonly FounderSignature[]): [string, string][] {
+  const hash = genesisHash(genesis);
+  return [
+    [GENESIS_FILE, canonicalString(genesis as never)],
+    [HASH_FILE, `${hash}\n`],
+    [SIGNATURES_FILE, signaturesText(hash, signatures)],
+  ];
+}
+
+const signaturesText = (hash: string, signatures: readonly FounderSignature[]): string => {
+  const sorted = [...signatures].sort((a, b) => (a.founder !== b.founder ? (a.founder < b.founder ? -1 : 1) : a.signature < b.signature ? -1 : 1));
+  return canonicalString({ genesis: hash, signatures: sorted as never });
+};
+
 /** Writes the three files (each atomically; the signatures last, so a crash leaves no certified half). */
 export function writeGenesisDir(dir: string, genesis: Genesis, signatures: readonly FounderSignature[]): string {
-  const hash = genesisHash(genesis);
-  writeFileAtomic(join(dir, GENESIS_FILE), canonicalString(genesis as never));
-  writeFileAtomic(join(dir, HASH_FILE), `${hash}\n`);
-  writeSignatures(dir, hash, signatures);
-  return hash;
+  for (const [name, text] of genesisDirFiles(genesis, signatures)) writeFileAtomic(join(dir, name), text);
+  return genesisHash(genesis);
 }
 
 /**
@@ -49,25 +61,39 @@ const MAX_HASH_FILE_BYTES = 1024;
 const MAX_SIGNATURES_FILE_BYTES = 8 * 1024 * 1024;
 
 export function writeSignatures(dir: string, hash: string, signatures: readonly FounderSignature[]): void {
-  const sorted = [...signatures].sort((a, b) => (a.founder !== b.founder ? (a.founder < b.founder ? -1 : 1) : a.signature < b.signature ? -1 : 1));
-  writeFileAtomic(join(dir, SIGNATURES_FILE), canonicalString({ genesis: hash, signatures: sorted as never }));
+  writeFileAtomic(join(dir, SIGNATURES_FILE), signaturesText(hash, signatures));
 }
 
-/** Reads and cross-checks a genesis directory; throws the first fault as a QfsError. */
-export function readGenesisDir(dir: string): GenesisDir {
-  let isDir: boolean;
-  try {
-    isDir = statSync(dir).isDirectory();
-  } catch (e) {
-    throw ioError(dir, 'cannot read genesis directory', e);
+/**
+ * Reads and cross-checks a genesis directory; throws the first fault as a QfsError. `read` reads a
+ * file (the ledger store passes its storage's); by default the disk, with the limits of P13.2.
+ */
+export function readGenesisDir(dir: string, read?: (path: string) => Uint8Array): GenesisDir {
+  if (read === undefined) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch (e) {
+      throw ioError(dir, 'cannot read genesis directory', e);
+    }
+    if (!isDir) throw new QfsError('E_IO', dir, 'not a directory');
   }
-  if (!isDir) throw new QfsError('E_IO', dir, 'not a directory');
+  const readFile = (path: string, limit: number): Uint8Array => (read === undefined ? readBytes(path, limit) : read(path));
+  const readCanonical = (path: string, limit?: number): Json => {
+    if (read === undefined) return readCanonicalFile(path, limit);
+    try {
+      return parseCanonical(read(path));
+    } catch (e) {
+      if (e instanceof QfsError) throw new QfsError(e.code, e.field, `${path}: ${e.message}`);
+      throw e;
+    }
+  };
   const path = join(dir, GENESIS_FILE);
-  const doc = readCanonicalFile(path);
+  const doc = readCanonical(path);
   const v = validateGenesis(doc);
   if (!v.ok) throw new QfsError(v.error.code, v.error.field, `${path}: ${v.error.message}`);
   const hash = genesisHash(v.value);
-  const hashText = new TextDecoder().decode(readBytes(join(dir, HASH_FILE), MAX_HASH_FILE_BYTES));
+  const hashText = new TextDecoder().decode(readFile(join(dir, HASH_FILE), MAX_HASH_FILE_BYTES));
   if (hashText !== `${hash}\n`) {
     throw new QfsError(
       'E_SIGNATURES',
@@ -76,7 +102,7 @@ export function readGenesisDir(dir: string): GenesisDir {
     );
   }
   const sigPath = join(dir, SIGNATURES_FILE);
-  const sigDoc = readSignatureFile(readCanonicalFile(sigPath, MAX_SIGNATURES_FILE_BYTES));
+  const sigDoc = readSignatureFile(readCanonical(sigPath, MAX_SIGNATURES_FILE_BYTES));
   if (sigDoc.genesis !== hash) {
     throw new QfsError('E_SIGNATURES', `${SIGNATURES_FILE}:genesis`, `${sigPath} signs ${sigDoc.genesis}, not this genesis (${hash})`);
   }

@@ -1,55 +1,53 @@
 /**
- * The ledger store (SPEC §7 "Ledger store and EA-14"): a directory holding
+ * The ledger store (SPEC §7 "Ledger store and EA-14"; docs/spec.md P10.9–P10.11): a directory holding
  *
  *   genesis.json, genesis_hash.sha256, genesis_signatures.json   the genesis directory's files
  *   inputs/<e>.json       the epoch's stored inputs, P10.6's canonical bytes (no newline), or
  *                         a recovery epoch's document (P10.9)
  *   record/<e>.json       the epoch record, canonical JSON (a cache of what the inputs determine)
  *   checkpoint/<e>.json   optionally, the full state after epoch e, canonical JSON (a cache)
- *   evidence/ea14-<k>-<hash12>/<kind>/<e>.json   files set aside by EA-14 recoveries (never read)
+ *   evidence/…            everything ever set aside (EA-14 evidence, crash residue, replaced caches):
+ *                         never read as an epoch file, never deleted
  *
- * `<e>` is the epoch in decimal without leading zeros. Append writes inputs, then the checkpoint,
- * then the record, each atomically (writeFileAtomic: temporary file, fsync, rename, fsync of the
- * directory), and returns `H(record)` (recordHash). The epoch is committed when the caller's
- * anchor holds that hash. The anchor is kept by the caller (the CLI: `anchor.json` beside the
- * store), a canonical JSON file
+ * `<e>` is the epoch in decimal without leading zeros. All I/O goes through a `Storage`
+ * (storage.ts: node:fs, a dry-run overlay, or the harness's simulated disk). Append writes inputs,
+ * then the checkpoint, then the record, each atomically and durably (writeAtomic), and returns
+ * `H(record)`. The epoch is committed when the caller's anchor holds that hash. The anchor is the
+ * caller's: in memory (the harness, the main job) or a signed file (anchor.ts; the CLI keeps it at
+ * `<store>.anchor.json`), rewritten after each append.
  *
- *   { "genesis": G, "records": [{ "epoch": "1", "hash": H(record/1) }, …] }
+ * Opening (`openStore`, §7): a genesis whose hash is not the anchor's, or files of an epoch two or
+ * more beyond the anchor's head (a stale anchor), are refused (AnchorFault, fatal, before anything
+ * moves); temporary files and the files of epoch head + 1 are crash residue, set aside under
+ * `evidence/residue/` (event `residue_set_aside`); c is the latest checkpoint whose records 1..c
+ * hash to the anchor and whose root is record c's; inputs 1..c must hash to the records'
+ * `inputs_hash`; an older checkpoint that fails that test is rewritten by re-executing from the
+ * latest good one before it (P10.10); c+1..head are re-executed (replayLedgerEpoch, which also
+ * re-executes a recovery epoch's document) and must hash to the anchor; a record or checkpoint
+ * cache that differs is set aside under `evidence/repaired/` and rewritten (event
+ * `store_repaired`); the first epoch k failing is reported as a fault with the state before k.
+ * Opening never recovers: it reports.
  *
- * with the epochs 1, 2, … in order, written atomically after each append.
- *
- * Opening (`openStore`, §7): a genesis whose hash is not the anchor's is refused (a thrown
- * QfsError, fatal); temporary files and files of epochs beyond the anchor's head are crash residue,
- * removed with an event `residue_removed`; c is the latest checkpoint whose records 1..c hash to
- * the anchor and whose root is record c's; inputs 1..c must hash to the records' `inputs_hash`;
- * an older checkpoint that fails that test is rewritten by re-executing from the latest good one
- * before it (P10.10); c+1..head are re-executed (replayLedgerEpoch, which also re-executes a
- * recovery epoch's document) and must hash to the anchor; a record or checkpoint cache that
- * differs is rewritten (event `store_repaired`); the first epoch k failing is reported as a fault
- * with the state before k. Opening never recovers: it reports.
- *
- * Recovering (`recoverStore`, EA-14, P10.9): opens; if epoch k fails (its inputs altered or lost:
+ * Recovering (`recoverStore` in store-recovery.ts, EA-14, P10.9): opens; if epoch k fails (its inputs altered or lost:
  * caches were repaired by the opening), the files of epochs ≥ k are moved aside, by rename, to
  * `evidence/ea14-<k>-<hash12>/<kind>/<e>.json` inside the store (`hash12` = the first 12 hex digits
  * of the recovery epoch's `inputs_hash`), the recovery epoch k is appended like any epoch (inputs,
  * checkpoint, record) and the anchor is replaced, in one atomic write, by its entries before k and
  * the recovery record's hash. A crash at any moment leaves either the old anchor — the reopening
  * finds the same k and the same recovery, and finishes it (files of this recovery's own epoch k
- * found in the store are its own, identical bytes, and are not moved) — or the new one. Evidence
- * is never overwritten and never read as an epoch file (only `inputs/`, `record/` and `checkpoint/`
- * hold epoch files). Without an anchor there is nothing to recover against: `openStore` reports.
+ * found in the store are its own, identical bytes, and are not moved) — or the new one.
  *
  * Verifying (`verifyStore`) changes nothing and is stricter: it re-executes every epoch from the
  * genesis and reports the first file that is not what the inputs (and the anchor) determine,
  * caches included, so that any altered byte is named. Residue is reported (`residue`), not a fault.
- * Without an anchor the re-execution itself is the reference: altered caches are found, but a
- * cut tail looks like a crash and consistently altered inputs cannot be told from genuine ones.
+ * Without an anchor (`--unanchored`) the re-execution itself is the reference: altered caches are
+ * found, but a cut tail looks like a crash and consistently replaced inputs cannot be told from
+ * genuine ones — which is why the CLI refuses to verify without an anchor unless asked.
  */
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { canonicalString, INTEGER, parseCanonical, type Encodable, type Json } from '../math/canonical.ts';
 import type { LedgerEpoch } from '../coherence/windows.ts';
-import { recoveryEpoch, type RecoveryEpoch } from '../coherence/recovery-epoch.ts';
+import type { RecoveryEpoch } from '../coherence/recovery-epoch.ts';
 import { replayLedgerEpoch } from '../coherence/replay.ts';
 import { epochContext, type EpochContext } from '../epoch/epoch.ts';
 import { recordHash, type EpochRecord } from '../epoch/epoch-record.ts';
@@ -59,8 +57,11 @@ import type { Genesis } from '../genesis/genesis.ts';
 import { sha256, taggedHashHex, toHex } from '../math/hashing.ts';
 import { ledgerInputsBytes, readStoredInputs } from '../ledger/ledger-inputs.ts';
 import { initialState, stateRoot, type State } from '../economics/state.ts';
-import { fsyncDir, readBytes, writeFileAtomic } from './files.ts';
-import { readGenesisDir, writeGenesisDir, type GenesisDir } from './genesis-dir.ts';
+import { genesisDirFiles, readGenesisDir, type GenesisDir } from './genesis-dir.ts';
+import { AnchorFault, devOperatorKey, readAnchorAt, writeAnchorAt, type Anchor, type AnchorKey } from './anchor.ts';
+import { makeDirs, moveAside, NODE_IO, syncMoves, writeAtomic, type StoreIo } from './storage.ts';
+
+export type { Anchor } from './anchor.ts';
 
 export const EPOCH_DIRS = ['inputs', 'record', 'checkpoint'] as const;
 export type EpochFileKind = (typeof EPOCH_DIRS)[number];
@@ -68,98 +69,41 @@ export type EpochFileKind = (typeof EPOCH_DIRS)[number];
 /** The file of an epoch, relative to the store: `inputs/3.json`. */
 export const epochFile = (kind: EpochFileKind, e: bigint): string => `${kind}/${e}.json`;
 
-/** The directory of the store that holds EA-14's evidence (P10.9). */
+/** The directory of the store that holds everything set aside (P10.9, P10.11): nothing is ever deleted. */
 export const EVIDENCE_DIR = 'evidence';
+/** Where crash residue is set aside (P10.11), relative to the store. */
+export const RESIDUE_DIR = `${EVIDENCE_DIR}/residue`;
+/** Where a cache that differed from what the inputs determine is set aside before it is rewritten. */
+export const REPAIRED_DIR = `${EVIDENCE_DIR}/repaired`;
 
 /** A recovery's evidence directory, relative to the store (P10.9): `evidence/ea14-<k>-<first 12 hex digits of its inputs_hash>`. */
 export const evidenceDirOf = (recovery: EpochRecord): string => `${EVIDENCE_DIR}/ea14-${recovery.epoch}-${recovery.inputs_hash.slice(0, 12)}`;
 
 // ---------------------------------------------------------------------------------------------
-// Crash hook (tests): QFS_CRASH_AFTER_WRITES=i makes the process SIGKILL itself after its i-th
-// change of the store or the anchor: an atomic write, a removal (residue) or a rename (evidence).
-// With QFS_CRASH_TORN=1, an i-th change that is a write is cut in the middle instead: half of its
-// bytes in a temporary file (named as writeFileAtomic names its own), no rename, then SIGKILL.
+// Anchor files (format, signature and faults: anchor.ts)
 
-let changes = 0;
-/** Counts a change; true iff the process is to die at it. */
-function dieAt(): boolean {
-  const limit = process.env.QFS_CRASH_AFTER_WRITES;
-  return limit !== undefined && limit !== '' && ++changes >= Number(limit);
-}
-const die = (): never => {
-  process.kill(process.pid, 'SIGKILL');
-  throw new Error('unreachable: SIGKILL');
-};
-function changed(): void {
-  if (dieAt()) die();
-}
-function atomic(path: string, data: string | Uint8Array): void {
-  const dying = dieAt();
-  if (dying && process.env.QFS_CRASH_TORN === '1') {
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    writeFileSync(join(dirname(path), `.${basename(path)}.${process.pid}.torn.tmp`), bytes.subarray(0, bytes.length >> 1));
-    die();
-  }
-  writeFileAtomic(path, data);
-  if (dying) die();
-}
-
-// ---------------------------------------------------------------------------------------------
-// Anchor
-
-/** The anchor: G and `records[e − 1]` = H(record/e) for every committed epoch e. */
-export type Anchor = { readonly genesis: string; readonly records: readonly string[] };
-
-const HEX32 = /^[0-9a-f]{64}$/;
-
-export const anchorText = (a: Anchor): string =>
-  canonicalString({ genesis: a.genesis, records: a.records.map((hash, i) => ({ epoch: BigInt(i + 1), hash })) });
-
-export function parseAnchor(bytes: Uint8Array | string, where = 'anchor'): Anchor {
-  let doc: Json;
-  try {
-    doc = parseCanonical(bytes);
-  } catch (e) {
-    throw new QfsError('E_CANONICAL', where, `the anchor is not canonical JSON: ${(e as Error).message}`);
-  }
-  const bad = (field: string, message: string): never => {
-    throw new QfsError('E_MALFORMED', `${where}:${field}`, message);
-  };
-  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return bad('', 'not an object');
-  const o = doc as { readonly [k: string]: Json };
-  const keys = Object.keys(o).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-  if (keys.join(',') !== 'genesis,records') bad('', 'keys must be exactly genesis, records');
-  if (typeof o.genesis !== 'string' || !HEX32.test(o.genesis)) bad('genesis', 'not 32 bytes of lowercase hex');
-  if (!Array.isArray(o.records)) return bad('records', 'not a list');
-  const records = (o.records as readonly Json[]).map((r, i) => {
-    const x = r as { readonly [k: string]: Json };
-    if (typeof r !== 'object' || r === null || Array.isArray(r) || Object.keys(x).length !== 2) bad(`records[${i}]`, 'not { epoch, hash }');
-    if (x.epoch !== String(i + 1)) bad(`records[${i}].epoch`, `expected epoch ${i + 1}`);
-    if (typeof x.hash !== 'string' || !HEX32.test(x.hash)) bad(`records[${i}].hash`, 'not 32 bytes of lowercase hex');
-    return x.hash as string;
-  });
-  return { genesis: o.genesis as string, records };
-}
-
-export const readAnchorFile = (path: string): Anchor => parseAnchor(readBytes(path), path);
-export const writeAnchorFile = (path: string, a: Anchor): void => atomic(path, anchorText(a));
+/** Reads and verifies an anchor file (default: signed by the development operator key); throws AnchorFault. */
+export const readAnchorFile = (path: string, expected: Uint8Array = devOperatorKey().publicKey, io: StoreIo = NODE_IO): Anchor => readAnchorAt(path, expected, io).anchor;
+/** Signs (default: with the development operator key) and writes an anchor file atomically. */
+export const writeAnchorFile = (path: string, a: Anchor, key: AnchorKey = devOperatorKey(), io: StoreIo = NODE_IO): void => writeAnchorAt(path, a, key, io);
 
 // ---------------------------------------------------------------------------------------------
 // Creating and appending
 
 /** Creates a store holding the genesis directory's files (the caller starts its anchor with `{ genesis: hash, records: [] }`). */
-export function createStore(dir: string, genesis: Genesis, signatures: readonly FounderSignature[]): string {
-  const hash = writeGenesisDir(dir, genesis, signatures);
-  for (const d of EPOCH_DIRS) mkdirSync(join(dir, d), { recursive: true });
-  return hash;
+export function createStore(dir: string, genesis: Genesis, signatures: readonly FounderSignature[], io: StoreIo = NODE_IO): string {
+  makeDirs(io, dir);
+  for (const [name, text] of genesisDirFiles(genesis, signatures)) writeAtomic(io, join(dir, name), text);
+  for (const d of EPOCH_DIRS) makeDirs(io, join(dir, d));
+  return genesisDirFiles(genesis, signatures)[1]![1].trimEnd();
 }
 
 /** Appends an epoch (a recovery epoch too): inputs, then (if asked) the checkpoint, then the record, each atomic; returns H(record). */
-export function appendEpoch(dir: string, epoch: LedgerEpoch | RecoveryEpoch, checkpoint: boolean): string {
+export function appendEpoch(dir: string, epoch: LedgerEpoch | RecoveryEpoch, checkpoint: boolean, io: StoreIo = NODE_IO): string {
   const e = epoch.record.epoch;
-  atomic(join(dir, epochFile('inputs', e)), ledgerInputsBytes(epoch.inputs));
-  if (checkpoint) atomic(join(dir, epochFile('checkpoint', e)), canonicalString(epoch.state as unknown as Encodable));
-  atomic(join(dir, epochFile('record', e)), canonicalString(epoch.record as unknown as Encodable));
+  writeAtomic(io, join(dir, epochFile('inputs', e)), ledgerInputsBytes(epoch.inputs));
+  if (checkpoint) writeAtomic(io, join(dir, epochFile('checkpoint', e)), canonicalString(epoch.state as unknown as Encodable));
+  writeAtomic(io, join(dir, epochFile('record', e)), canonicalString(epoch.record as unknown as Encodable));
   return recordHash(epoch.record);
 }
 
@@ -221,9 +165,12 @@ export type FaultReason =
 export type StoreFault = { readonly epoch: bigint; readonly file: string; readonly reason: FaultReason; readonly error: QfsError };
 
 export type StoreEvent =
-  | { readonly kind: 'residue_removed'; readonly file: string }
+  /** Crash residue (a temporary file, a file of the epoch beyond the anchor's head) set aside to `to` (relative to the store). */
+  | { readonly kind: 'residue_set_aside'; readonly file: string; readonly to: string }
+  /** Residue found by a read-only verification (nothing moved). */
   | { readonly kind: 'residue'; readonly file: string }
-  | { readonly kind: 'store_repaired'; readonly epoch: bigint; readonly file: string }
+  /** A cache rewritten to what the inputs determine; the differing file was set aside to `aside` (null: it was missing). */
+  | { readonly kind: 'store_repaired'; readonly epoch: bigint; readonly file: string; readonly aside: string | null }
   /** EA-14: a file of an epoch ≥ k moved aside (`to`, relative to the store). */
   | { readonly kind: 'evidence_moved'; readonly file: string; readonly to: string }
   /** EA-14: the recovery epoch k appended (its record hash is the new anchor's last entry). */
@@ -253,12 +200,10 @@ type Ctx = {
   readonly anchor: Anchor | undefined;
   readonly repair: boolean;
   readonly events: StoreEvent[];
+  readonly io: StoreIo;
 };
 
-function fileBytes(dir: string, rel: string): Uint8Array | undefined {
-  const p = join(dir, rel);
-  return existsSync(p) ? readBytes(p) : undefined;
-}
+const fileBytes = (c: Ctx, rel: string): Uint8Array | undefined => c.io.storage.read(join(c.dir, rel));
 
 const fault = (epoch: bigint, file: string, reason: FaultReason, code: 'E_IO' | 'E_CANONICAL' | 'E_MALFORMED', message: string): StoreFault => ({
   epoch,
@@ -269,48 +214,60 @@ const fault = (epoch: bigint, file: string, reason: FaultReason, code: 'E_IO' | 
 
 const text = (b: Uint8Array): string => Buffer.from(b).toString('utf8');
 
-/** Epochs that have a file of the given kind. */
-function epochsOf(dir: string, kind: EpochFileKind): bigint[] {
-  const d = join(dir, kind);
-  if (!existsSync(d)) return [];
-  return readdirSync(d)
+/** Epochs that have a file of the given kind in the store `dir`, ascending. */
+export function storedEpochs(dir: string, kind: EpochFileKind, io: StoreIo = NODE_IO): bigint[] {
+  return io.storage
+    .list(join(dir, kind))
     .filter((n) => EPOCH_NAME.test(n))
     .map((n) => BigInt(n.slice(0, -5)))
     .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
+const epochsOf = (c: Ctx, kind: EpochFileKind): bigint[] => storedEpochs(c.dir, kind, c.io);
 
-/** Removes (or, read-only, reports) temporary files and the files of epochs beyond `head`. */
+/**
+ * Crash residue: temporary files and the files of the one epoch beyond the anchor's head that an
+ * append cut short can leave. Opening sets them aside under `evidence/residue/` (never deletes);
+ * verifying reports them. Files of an epoch two or more beyond the head are no crash's: the anchor
+ * is older than the store (AnchorFault `stale`, checked first, before anything moves).
+ */
 function residue(c: Ctx, head: bigint): void {
+  const s = c.io.storage;
+  if (c.anchor !== undefined) {
+    const beyond = EPOCH_DIRS.flatMap((kind) => epochsOf(c, kind)).filter((e) => e > head + 1n);
+    if (beyond.length > 0) {
+      const last = beyond.reduce((x, y) => (x > y ? x : y));
+      throw new AnchorFault('stale', 'anchor', `the store holds files of epochs up to ${last}, but the anchor's head is ${head} and a crash leaves at most epoch ${head + 1n}: the anchor is older than the store (give the latest anchor; nothing was changed)`);
+    }
+  }
   const found: string[] = [];
-  for (const n of readdirSync(c.dir)) if (TEMP.test(n)) found.push(n);
+  for (const n of s.list(c.dir)) if (TEMP.test(n)) found.push(n);
   for (const kind of EPOCH_DIRS) {
-    const d = join(c.dir, kind);
-    if (!existsSync(d)) continue;
-    for (const n of readdirSync(d).sort()) {
+    for (const n of s.list(join(c.dir, kind))) {
       if (TEMP.test(n) || (EPOCH_NAME.test(n) && BigInt(n.slice(0, -5)) > head)) found.push(`${kind}/${n}`);
     }
   }
+  const moves: [string, string][] = [];
   for (const f of found) {
     if (c.repair) {
-      rmSync(join(c.dir, f), { force: true });
-      changed();
-      c.events.push({ kind: 'residue_removed', file: f });
+      const to = moveAside(c.io, join(c.dir, f), join(c.dir, RESIDUE_DIR, f));
+      moves.push([join(c.dir, f), to]);
+      c.events.push({ kind: 'residue_set_aside', file: f, to: relative(c, to) });
     } else c.events.push({ kind: 'residue', file: f });
   }
+  syncMoves(c.io, moves);
 }
 
-/** The head without an anchor: the largest e with record/1 … record/e all present. */
-function headWithoutAnchor(dir: string): bigint {
-  const have = new Set(epochsOf(dir, 'record'));
-  let e = 0n;
-  while (have.has(e + 1n)) e++;
-  return e;
+const relative = (c: Ctx, path: string): string => path.slice(c.dir.length + 1);
+
+/** The head without an anchor: the largest e with a record file (a missing record before it is a fault). */
+function headWithoutAnchor(c: Ctx): bigint {
+  return epochsOf(c, 'record').reduce((x, y) => (x > y ? x : y), 0n);
 }
 
 /** A stored record as JSON, or a fault. */
-function readRecordJson(dir: string, e: bigint): { json: Json; bytes: Uint8Array } | StoreFault {
+function readRecordJson(c: Ctx, e: bigint): { json: Json; bytes: Uint8Array } | StoreFault {
   const f = epochFile('record', e);
-  const b = fileBytes(dir, f);
+  const b = fileBytes(c, f);
   if (b === undefined) return fault(e, f, 'missing', 'E_IO', 'missing');
   try {
     return { json: parseCanonical(b), bytes: b };
@@ -327,7 +284,7 @@ function replayFrom(c: Ctx, ctx: EpochContext, from: bigint, S0: State, rec0: Ep
   let record = rec0;
   for (let e = from + 1n; e <= head; e++) {
     const fi = epochFile('inputs', e);
-    const b = fileBytes(c.dir, fi);
+    const b = fileBytes(c, fi);
     if (b === undefined) return { state: S, record, fault: fault(e, fi, 'missing', 'E_IO', 'missing') };
     let doc: Json;
     try {
@@ -358,7 +315,7 @@ function replayFrom(c: Ctx, ctx: EpochContext, from: bigint, S0: State, rec0: Ep
     ];
     for (const [kind, want, required] of caches) {
       const f = epochFile(kind, e);
-      const have = fileBytes(c.dir, f);
+      const have = fileBytes(c, f);
       if (have === undefined && !required) continue;
       if (have !== undefined && text(have) === want) continue;
       if (!c.repair) {
@@ -368,8 +325,15 @@ function replayFrom(c: Ctx, ctx: EpochContext, from: bigint, S0: State, rec0: Ep
           fault: have === undefined ? fault(e, f, 'missing', 'E_IO', 'missing') : fault(e, f, 'cache_differs', 'E_MALFORMED', `not what inputs/${e}.json determines`),
         };
       }
-      atomic(join(c.dir, f), want);
-      c.events.push({ kind: 'store_repaired', epoch: e, file: f });
+      // The differing cache is set aside, durably, before it is rewritten: nothing is deleted.
+      let aside: string | null = null;
+      if (have !== undefined) {
+        const to = moveAside(c.io, join(c.dir, f), join(c.dir, REPAIRED_DIR, f));
+        syncMoves(c.io, [[join(c.dir, f), to]]);
+        aside = relative(c, to);
+      }
+      writeAtomic(c.io, join(c.dir, f), want);
+      c.events.push({ kind: 'store_repaired', epoch: e, file: f, aside });
     }
     hashes.push(h);
     S = out.state;
@@ -378,11 +342,15 @@ function replayFrom(c: Ctx, ctx: EpochContext, from: bigint, S0: State, rec0: Ep
   return { state: S, record, fault: null };
 }
 
-function readStoreGenesis(dir: string, anchor: Anchor | undefined): GenesisDir {
-  if (!existsSync(dir)) throw new QfsError('E_IO', dir, 'no such store directory');
-  const g = readGenesisDir(dir);
+function readStoreGenesis(dir: string, anchor: Anchor | undefined, io: StoreIo): GenesisDir {
+  if (!io.storage.isDir(dir)) throw new QfsError('E_IO', dir, 'no such store directory');
+  const g = readGenesisDir(dir, (path) => {
+    const b = io.storage.read(path);
+    if (b === undefined) throw new QfsError('E_IO', path, 'cannot read: ENOENT');
+    return b;
+  });
   if (anchor !== undefined && g.hash !== anchor.genesis) {
-    throw new QfsError('E_SIGNATURES', 'genesis', `the store's genesis hashes to ${g.hash}, the anchor's is ${anchor.genesis}: refused`);
+    throw new AnchorFault('genesis', 'anchor', `the store's genesis hashes to ${g.hash}, the anchor's is ${anchor.genesis}: refused`);
   }
   if (!g.certification.certified) throw new QfsError('E_SIGNATURES', 'genesis', "the store's genesis is not certified by M founders");
   return g;
@@ -392,13 +360,13 @@ function readStoreGenesis(dir: string, anchor: Anchor | undefined): GenesisDir {
  * Opens a store (§7), removing crash residue and repairing caches. Throws (fatal) on a genesis
  * that is not the anchor's; returns the first failing epoch as `fault` (the state before it in `state`).
  */
-export function openStore(dir: string, anchor?: Anchor): OpenedStore {
-  const g = readStoreGenesis(dir, anchor);
+export function openStore(dir: string, anchor?: Anchor, io: StoreIo = NODE_IO): OpenedStore {
+  const g = readStoreGenesis(dir, anchor, io);
   const ctx = epochContext(g.genesis);
-  const c: Ctx = { dir, anchor, repair: true, events: [] };
-  const head = anchor !== undefined ? BigInt(anchor.records.length) : headWithoutAnchor(dir);
+  const c: Ctx = { dir, anchor, repair: true, events: [], io };
+  const head = anchor !== undefined ? BigInt(anchor.records.length) : headWithoutAnchor(c);
   residue(c, head);
-  for (const d of EPOCH_DIRS) mkdirSync(join(dir, d), { recursive: true });
+  for (const d of EPOCH_DIRS) makeDirs(io, join(dir, d));
   const genesisState = initialState(g.genesis, g.hash);
 
   // Records 1 … e that hash to the anchor (computed lazily, once).
@@ -407,7 +375,7 @@ export function openStore(dir: string, anchor?: Anchor): OpenedStore {
   let recordsDone = false;
   const recordsUpTo = (e: bigint): boolean => {
     while (!recordsDone && goodRecords < e) {
-      const r = readRecordJson(dir, goodRecords + 1n);
+      const r = readRecordJson(c, goodRecords + 1n);
       const expected = anchor?.records[Number(goodRecords)];
       if (isFault(r) || (expected !== undefined && taggedHashHex('qfs/v13/epoch', r.json) !== expected)) recordsDone = true;
       else {
@@ -420,7 +388,7 @@ export function openStore(dir: string, anchor?: Anchor): OpenedStore {
   /** Checkpoint e's state if it passes §7's test (records 1 … e hash to the anchor, canonical, its root is record e's), else null. */
   const goodCheckpoint = (e: bigint): State | null => {
     if (!recordsUpTo(e)) return null;
-    const b = fileBytes(dir, epochFile('checkpoint', e));
+    const b = fileBytes(c, epochFile('checkpoint', e));
     if (b === undefined) return null;
     try {
       const s = decodeState(parseCanonical(b));
@@ -433,7 +401,7 @@ export function openStore(dir: string, anchor?: Anchor): OpenedStore {
   };
   /** The latest checkpoint ≤ limit that passes §7's test, with its state. */
   const checkpointAtOrBefore = (limit: bigint): { c: bigint; state: State } => {
-    for (const e of epochsOf(dir, 'checkpoint').filter((x) => x >= 1n && x <= limit).reverse()) {
+    for (const e of epochsOf(c, 'checkpoint').filter((x) => x >= 1n && x <= limit).reverse()) {
       const s = goodCheckpoint(e);
       if (s !== null) return { c: e, state: s };
     }
@@ -444,7 +412,7 @@ export function openStore(dir: string, anchor?: Anchor): OpenedStore {
    * fails §7's test is rewritten by re-executing from the latest good checkpoint before it.
    */
   const repairCheckpointsBefore = (limit: bigint): void => {
-    for (const e of epochsOf(dir, 'checkpoint').filter((x) => x >= 1n && x < limit)) {
+    for (const e of epochsOf(c, 'checkpoint').filter((x) => x >= 1n && x < limit)) {
       if (goodCheckpoint(e) !== null) continue;
       const from = checkpointAtOrBefore(e - 1n);
       const r = replayFrom(c, ctx, from.c, from.state, from.c === 0n ? null : records[Number(from.c - 1n)]!, e, []);
@@ -458,7 +426,7 @@ export function openStore(dir: string, anchor?: Anchor): OpenedStore {
   let k: StoreFault | null = null;
   for (let e = 1n; e <= cp.c; e++) {
     const f = epochFile('inputs', e);
-    const b = fileBytes(dir, f);
+    const b = fileBytes(c, f);
     const rec = records[Number(e - 1n)]!;
     if (b === undefined) k = fault(e, f, 'missing', 'E_IO', 'missing');
     else if (toHex(sha256(b)) !== rec.inputs_hash) k = fault(e, f, 'inputs_hash', 'E_MALFORMED', `hashes to ${toHex(sha256(b))}, record/${e}.json says ${rec.inputs_hash}`);
@@ -495,113 +463,14 @@ export type Verification =
  * first file that is not what the inputs and the anchor determine. A genesis that is not the
  * anchor's (or does not read) throws.
  */
-export function verifyStore(dir: string, anchor?: Anchor): Verification {
-  const g = readStoreGenesis(dir, anchor);
+export function verifyStore(dir: string, anchor?: Anchor, io: StoreIo = NODE_IO): Verification {
+  const g = readStoreGenesis(dir, anchor, io);
   const ctx = epochContext(g.genesis);
-  const c: Ctx = { dir, anchor, repair: false, events: [] };
-  const head = anchor !== undefined ? BigInt(anchor.records.length) : headWithoutAnchor(dir);
+  const c: Ctx = { dir, anchor, repair: false, events: [], io };
+  const head = anchor !== undefined ? BigInt(anchor.records.length) : headWithoutAnchor(c);
   residue(c, head);
   const hashes: string[] = [];
   const r = replayFrom(c, ctx, 0n, initialState(g.genesis, g.hash), null, head, hashes);
   if (r.fault !== null) return { ok: false, fault: r.fault, head, events: c.events };
   return { ok: true, head, state: r.state, hashes, events: c.events };
-}
-
-// ---------------------------------------------------------------------------------------------
-// EA-14: recovering (§7, P10.9)
-
-/** What a recovery did. */
-export type RecoveryReport = {
-  /** The recovered epoch k (the first failing epoch). */
-  readonly epoch: bigint;
-  /** Why k failed. */
-  readonly fault: StoreFault;
-  /** The anchor's head when the recovery ran (the recovery's `to`). */
-  readonly to: bigint;
-  /** The evidence directory, relative to the store. */
-  readonly evidence: string;
-  /** The files moved there (relative to the store, as they were named before the move). */
-  readonly moved: readonly string[];
-  /** H(the recovery record): the new anchor's last entry. */
-  readonly hash: string;
-};
-
-export type RecoveredStore = OpenedStore & {
-  /** The anchor after the recovery (the given one when nothing was recovered). */
-  readonly anchor: Anchor;
-  readonly recovery: RecoveryReport | null;
-};
-
-function moveAside(dir: string, from: string, to: string): void {
-  try {
-    mkdirSync(join(dir, to, '..'), { recursive: true });
-    renameSync(join(dir, from), join(dir, to));
-  } catch (e) {
-    throw new QfsError('E_IO', from, `cannot move to ${to}: ${(e as Error).message}`);
-  }
-  changed();
-}
-
-/**
- * Opens the store (removing residue, repairing caches) and, if an epoch k fails, performs EA-14's
- * recovery (§7, P10.9): the files of epochs ≥ k are moved to the evidence directory, the recovery
- * epoch k is appended (with its checkpoint), and the anchor becomes its entries before k followed
- * by the recovery record's hash. `anchor` is the anchor itself (the caller then keeps the returned
- * one) or the path of the anchor file, which is then rewritten atomically, last. A crash at any
- * moment leaves a store that this function, called again with the anchor that is then on record,
- * brings to the same end: the old anchor finds the same k and recovery and finishes it, the new
- * one opens cleanly at k. Throws like `openStore` (a genesis that is not the anchor's; a state
- * before k that cannot be rebuilt).
- */
-export function recoverStore(dir: string, anchor: Anchor | string): RecoveredStore {
-  const path = typeof anchor === 'string' ? anchor : undefined;
-  const a = typeof anchor === 'string' ? readAnchorFile(anchor) : anchor;
-  const o = openStore(dir, a);
-  if (o.fault === null) return { ...o, anchor: a, recovery: null };
-  const k = o.fault.epoch;
-  const head = BigInt(a.records.length);
-  const out = recoveryEpoch(o.ctx, o.state, { from: k, to: head, evidence: a.records.slice(Number(k - 1n)) });
-  const ev = evidenceDirOf(out.record);
-  // This recovery's own files (left by an attempt that crashed after it began to append): not evidence.
-  const ours = new Map<string, string>([
-    [epochFile('inputs', k), text(ledgerInputsBytes(out.inputs))],
-    [epochFile('checkpoint', k), canonicalString(out.state as unknown as Encodable)],
-    [epochFile('record', k), canonicalString(out.record as unknown as Encodable)],
-  ]);
-  const events: StoreEvent[] = [...o.events];
-  const moved: string[] = [];
-  for (const kind of EPOCH_DIRS) {
-    for (const e of epochsOf(dir, kind)) {
-      if (e < k) continue;
-      const f = epochFile(kind, e);
-      const b = fileBytes(dir, f)!;
-      if (ours.get(f) === text(b)) continue;
-      // Never overwrite evidence: a name already taken (only if someone wrote there) gets the content's hash.
-      let to = `${ev}/${f}`;
-      if (existsSync(join(dir, to))) to = `${ev}/${kind}/${e}.${toHex(sha256(b)).slice(0, 12)}.json`;
-      if (existsSync(join(dir, to))) {
-        rmSync(join(dir, f)); // the same bytes are already evidence
-        changed();
-      } else moveAside(dir, f, to);
-      moved.push(f);
-      events.push({ kind: 'evidence_moved', file: f, to });
-    }
-  }
-  // The moves are durable before the recovery epoch is written.
-  for (const d of [...EPOCH_DIRS, ...EPOCH_DIRS.map((kind) => `${ev}/${kind}`), ev, EVIDENCE_DIR, '']) if (existsSync(join(dir, d))) fsyncDir(join(dir, d));
-  const hash = appendEpoch(dir, out, true);
-  const next: Anchor = { genesis: a.genesis, records: [...a.records.slice(0, Number(k - 1n)), hash] };
-  if (path !== undefined) writeAnchorFile(path, next);
-  events.push({ kind: 'ea14_recovered', epoch: k, evidence: ev, hash });
-  return {
-    ...o,
-    head: k,
-    state: out.state,
-    record: out.record,
-    hashes: [...o.hashes, hash],
-    events,
-    fault: null,
-    anchor: next,
-    recovery: { epoch: k, fault: o.fault, to: head, evidence: ev, moved, hash },
-  };
 }

@@ -1,14 +1,14 @@
 /**
  * The crash test's child (crash.test.ts bundles it with esbuild, or runs it with `node --import
- * tsx`): opens the store with its anchor file the way `qfs ledger recover` does (residue removed,
+ * tsx`): opens the store with its anchor file the way `qfs ledger recover` does (residue set aside,
  * caches repaired, EA-14 recovery if an epoch's inputs were altered or lost, anchor rewritten),
  * then appends honest epochs, rewriting the anchor after each. The parent kills it with SIGKILL:
- * by the store's hook (QFS_CRASH_AFTER_WRITES=i: after its i-th write, removal or rename) or after
+ * by the store's hook (QFS_CRASH_AFTER_WRITES=i: after its i-th write, new directory or rename aside) or after
  * a delay.
  *
  *   crash-child <store> <anchor file> <epochs to append> <seed> <checkpoint every>
  */
-import { recoverStore } from '../../src/io/ledger-store.ts';
+import { recoverStore } from '../../src/io/store-recovery.ts';
 import { appendHonest } from './fixtures.ts';
 
 const [store, anchorPath, appends, seed, every] = process.argv.slice(2);

@@ -23,12 +23,11 @@ import {
   evidenceDirOf,
   openStore,
   readAnchorFile,
-  recoverStore,
   verifyStore,
   writeAnchorFile,
   type Anchor,
-  type RecoveredStore,
 } from '../../src/io/ledger-store.ts';
+import { recoverStore, type RecoveredStore } from '../../src/io/store-recovery.ts';
 import { ledgerInputsBytes, ledgerInputsHash, readStoredInputs, recoveryInputs } from '../../src/ledger/ledger-inputs.ts';
 import { openingField } from '../../src/field/psi-field.ts';
 import { honestLedgerEpoch } from '../../src/runs/ledger-run.ts';
@@ -52,8 +51,8 @@ let ANCHOR: Anchor;
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), 'qfs-recovery-'));
   BASE = join(tmp, 'base', 'store');
-  const a0 = createAnchoredStore(BASE, join(tmp, 'base', 'anchor.json'), GENESIS);
-  ANCHOR = appendHonest(BASE, join(tmp, 'base', 'anchor.json'), CTX, { state: initialState(GENESIS, a0.genesis), anchor: a0 }, Number(HEAD), { seed: 11n, checkpointEvery: 2n }).anchor;
+  const a0 = createAnchoredStore(BASE, join(tmp, 'base', 'store.anchor.json'), GENESIS);
+  ANCHOR = appendHonest(BASE, join(tmp, 'base', 'store.anchor.json'), CTX, { state: initialState(GENESIS, a0.genesis), anchor: a0 }, Number(HEAD), { seed: 11n, checkpointEvery: 2n }).anchor;
 });
 
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -62,8 +61,8 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 function copy(name: string): { dir: string; anchorPath: string } {
   const dir = join(tmp, name, 'store');
   cpSync(BASE, dir, { recursive: true });
-  cpSync(join(tmp, 'base', 'anchor.json'), join(tmp, name, 'anchor.json'));
-  return { dir, anchorPath: join(tmp, name, 'anchor.json') };
+  cpSync(join(tmp, 'base', 'store.anchor.json'), join(tmp, name, 'store.anchor.json'));
+  return { dir, anchorPath: join(tmp, name, 'store.anchor.json') };
 }
 
 function flip(path: string, at: number): void {
@@ -209,7 +208,9 @@ describe('store: EA-14 recovery (§7, P10.9)', () => {
     expect(r.anchor).toEqual(ANCHOR);
     expect(readFileSync(anchorPath, 'utf8')).toBe(before);
     expect(r.events.map((e) => (e.kind === 'store_repaired' ? e.file : e.kind))).toEqual(['checkpoint/2.json', 'record/5.json', 'checkpoint/6.json', 'record/7.json']);
-    expect(existsSync(join(dir, 'evidence'))).toBe(false);
+    // The altered caches are set aside (the deleted record had nothing to keep), never overwritten.
+    expect(r.events.map((e) => (e.kind === 'store_repaired' ? e.aside : e.kind))).toEqual(['evidence/repaired/checkpoint/2.json', null, 'evidence/repaired/checkpoint/6.json', 'evidence/repaired/record/7.json']);
+    expect(readdirSync(join(dir, 'evidence'))).toEqual(['repaired']);
     expect(verifyStore(dir, ANCHOR).ok).toBe(true);
     const again = recoverStore(dir, anchorPath);
     expect([again.recovery, again.events]).toEqual([null, []]);
@@ -219,7 +220,7 @@ describe('store: EA-14 recovery (§7, P10.9)', () => {
     const { dir, anchorPath } = copy('old-checkpoint');
     flip(join(dir, 'checkpoint/4.json'), 700);
     const r = recoverStore(dir, anchorPath);
-    expect([r.recovery, r.events]).toEqual([null, [{ kind: 'store_repaired', epoch: 4n, file: 'checkpoint/4.json' }]]);
+    expect([r.recovery, r.events]).toEqual([null, [{ kind: 'store_repaired', epoch: 4n, file: 'checkpoint/4.json', aside: 'evidence/repaired/checkpoint/4.json' }]]);
     expect(readFileSync(join(dir, 'checkpoint/4.json')).equals(readFileSync(join(BASE, 'checkpoint/4.json')))).toBe(true);
     expect(verifyStore(dir, ANCHOR).ok).toBe(true);
     // k = 7 after checkpoint 6: checkpoint 2 altered is repaired by the same opening.
@@ -227,7 +228,7 @@ describe('store: EA-14 recovery (§7, P10.9)', () => {
     rmSync(join(dir, 'inputs/7.json'));
     const k = recoverStore(dir, anchorPath);
     expect(k.recovery?.epoch).toBe(7n);
-    expect(k.events[0]).toEqual({ kind: 'store_repaired', epoch: 2n, file: 'checkpoint/2.json' });
+    expect(k.events[0]).toEqual({ kind: 'store_repaired', epoch: 2n, file: 'checkpoint/2.json', aside: 'evidence/repaired/checkpoint/2.json' });
     expect(verifyStore(dir, k.anchor).ok).toBe(true);
   });
 
@@ -304,12 +305,12 @@ describe('store: EA-14 recovery (§7, P10.9)', () => {
     expect(second.record!.incidents).toEqual([{ code: 'CIR-511', ea: 'EA-14', shard: null, evidence: { from: 7n, to: 7n, evidence: [anchor7.records[6]] } }]);
     expect(second.state).toEqual({ ...e7.state, epoch: 7n });
     expect(second.recovery!.evidence).not.toBe(first.recovery!.evidence);
-    expect(readdirSync(join(dir, 'evidence')).length).toBe(2);
+    expect(readdirSync(join(dir, 'evidence')).filter((n) => n.startsWith('ea14-')).length).toBe(2);
     // The recovery epoch 6 itself altered → recovered at 6 again, with a third evidence directory.
     flip(join(dir, 'inputs/6.json'), 40);
     const third = recoverStore(dir, anchorPath);
     expect([third.recovery?.epoch, third.head]).toEqual([6n, 6n]);
-    expect(readdirSync(join(dir, 'evidence')).length).toBe(3);
+    expect(readdirSync(join(dir, 'evidence')).filter((n) => n.startsWith('ea14-')).length).toBe(3);
     expect(verifyStore(dir, third.anchor).ok).toBe(true);
     // The economy goes on after an exit_safe_mode record signed by M founders.
     const next = appendHonest(dir, anchorPath, CTX, { state: third.state, anchor: third.anchor }, 2, { seed: 11n, checkpointEvery: 2n });
@@ -403,13 +404,13 @@ describe('store: qfs ledger recover (CLI)', () => {
     expect(show.out).toMatch(/incidents\s+CIR-511 EA-14: 1/);
   });
 
-  test('recovery.cli.errors: no anchor → E_USAGE (exit 2); no store → E_IO (exit 3); --help explains EA-14', () => {
+  test('recovery.cli.errors: no anchor → E_ANCHOR (exit 1); no store → E_IO (exit 3); --help explains EA-14', () => {
     const lone = join(tmp, 'lone', 'store');
     cpSync(BASE, lone, { recursive: true });
     const r = qfs('ledger', 'recover', lone);
-    expect(r.code).toBe(2);
-    expect(r.err).toMatch(/E_USAGE --anchor: no anchor/);
-    const m = qfs('ledger', 'recover', join(tmp, 'nowhere'), '--anchor', join(tmp, 'base', 'anchor.json'));
+    expect(r.code).toBe(1);
+    expect(r.err).toContain(`qfs: E_ANCHOR ${join(tmp, 'lone', 'store.anchor.json')}: missing:`);
+    const m = qfs('ledger', 'recover', join(tmp, 'nowhere'), '--anchor', join(tmp, 'base', 'store.anchor.json'));
     expect(m.code).toBe(3);
     expect(m.err).toMatch(/E_IO/);
     const h = qfs('ledger', 'recover', '--help');

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { parseCanonical } from '../../src/math/canonical.ts';
-import { anchorText, epochFile, openStore, parseAnchor, readAnchorFile, verifyStore, type Anchor } from '../../src/io/ledger-store.ts';
+import { epochFile, openStore, readAnchorFile, verifyStore, type Anchor } from '../../src/io/ledger-store.ts';
+import { AnchorFault, devOperatorKey, parseSignedAnchor, signedAnchorText } from '../../src/io/anchor.ts';
+import { devKey } from '../../src/math/signatures.ts';
 import { stateRoot } from '../../src/economics/state.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'qfs.mjs');
@@ -28,7 +30,7 @@ const FILES: [bigint, string][] = [];
 function copy(name: string): string {
   const d = join(tmp, name, 'store');
   cpSync(STORE, d, { recursive: true });
-  cpSync(join(tmp, 'anchor.json'), join(tmp, name, 'anchor.json'));
+  cpSync(join(tmp, 'store.anchor.json'), join(tmp, name, 'store.anchor.json'));
   return d;
 }
 
@@ -44,7 +46,7 @@ beforeAll(() => {
   const r = qfs('simulate', '--epochs', String(EPOCHS), '--store', STORE, '--checkpoint-every', '2', '--seed', '7');
   expect(r.code, r.err).toBe(0);
   expect(r.out).toMatch(/head\s+[0-9a-f]{64}/);
-  ANCHOR = readAnchorFile(join(tmp, 'anchor.json'));
+  ANCHOR = readAnchorFile(join(tmp, 'store.anchor.json'));
   for (let e = 1n; e <= EPOCHS; e++) {
     for (const kind of ['inputs', 'record', 'checkpoint'] as const) if (existsSync(join(STORE, epochFile(kind, e)))) FILES.push([e, epochFile(kind, e)]);
   }
@@ -95,7 +97,7 @@ describe('store: simulate and verify', () => {
     expect(r.err).toContain('epoch 3 record/3.json');
     const d2 = copy('flip-cli-inputs');
     flip(join(d2, 'inputs/2.json'), 100);
-    const r2 = qfs('ledger', 'verify', d2, '--anchor', join(tmp, 'anchor.json'));
+    const r2 = qfs('ledger', 'verify', d2, '--anchor', join(tmp, 'store.anchor.json'));
     expect(r2.code).toBe(1);
     expect(r2.err).toContain('epoch 2 inputs/2.json');
   });
@@ -139,19 +141,40 @@ describe('store: opening (§7)', () => {
     expect(verifyStore(d, ANCHOR).ok).toBe(true);
   });
 
-  test('store.open.residue: temporary files and files beyond the anchor are removed with an event', () => {
+  test('store.open.residue: temporary files and the files of the one epoch beyond the anchor are set aside under evidence/residue/, never deleted', () => {
     const d = copy('residue');
     writeFileSync(join(d, 'record/.6.json.123.0.tmp'), 'half');
     writeFileSync(join(d, '.genesis.json.9.1.tmp'), '');
-    cpSync(join(d, 'inputs/5.json'), join(d, 'inputs/6.json'));
     const short: Anchor = { genesis: ANCHOR.genesis, records: ANCHOR.records.slice(0, 4) };
+    const bytes = new Map(['inputs/5.json', 'record/5.json'].map((f) => [f, readFileSync(join(d, f))]));
     const o = openStore(d, short);
     expect(o.fault).toBeNull();
     expect(o.head).toBe(4n);
-    const removed = o.events.filter((e) => e.kind === 'residue_removed').map((e) => (e.kind === 'residue_removed' ? e.file : ''));
-    expect(removed.sort()).toEqual(['.genesis.json.9.1.tmp', 'inputs/5.json', 'inputs/6.json', 'record/.6.json.123.0.tmp', 'record/5.json'].sort());
+    const aside = o.events.flatMap((e) => (e.kind === 'residue_set_aside' ? [[e.file, e.to]] : []));
+    expect(aside.map(([f]) => f).sort()).toEqual(['.genesis.json.9.1.tmp', 'inputs/5.json', 'record/.6.json.123.0.tmp', 'record/5.json'].sort());
+    for (const [f, to] of aside) expect(to).toBe(`evidence/residue/${f}`);
+    for (const [f, b] of bytes) expect(readFileSync(join(d, 'evidence/residue', f)).equals(b), f).toBe(true);
     expect(readdirSync(join(d, 'inputs')).sort()).toEqual(['1.json', '2.json', '3.json', '4.json']);
     expect(verifyStore(d, short).ok).toBe(true);
+  });
+
+  test('store.open.stale: files two or more epochs beyond the anchor → AnchorFault stale (E_ANCHOR), nothing moved', () => {
+    const d = copy('stale');
+    const short: Anchor = { genesis: ANCHOR.genesis, records: ANCHOR.records.slice(0, 3) };
+    const listing = () => ['inputs', 'record', 'checkpoint'].flatMap((k) => readdirSync(join(d, k)).map((n) => `${k}/${n}`)).sort();
+    const before = listing();
+    for (const f of [() => openStore(d, short), () => verifyStore(d, short)]) {
+      let e: unknown;
+      try {
+        f();
+      } catch (x) {
+        e = x;
+      }
+      expect(e).toBeInstanceOf(AnchorFault);
+      expect([(e as AnchorFault).code, (e as AnchorFault).reason]).toEqual(['E_ANCHOR', 'stale']);
+    }
+    expect(listing()).toEqual(before);
+    expect(existsSync(join(d, 'evidence'))).toBe(false);
   });
 
   test('store.open.inputs: altered inputs before the checkpoint → k is that epoch, the state before k is rebuilt', () => {
@@ -169,13 +192,36 @@ describe('store: opening (§7)', () => {
 });
 
 describe('store: anchor and resume', () => {
-  test('store.anchor: canonical { genesis, records: [{ epoch, hash }] }; anything else is refused', () => {
-    const text = readFileSync(join(tmp, 'anchor.json'), 'utf8');
-    expect(anchorText(ANCHOR)).toBe(text);
-    expect(text.startsWith(`{"genesis":"${ANCHOR.genesis}","records":[{"epoch":"1","hash":"${ANCHOR.records[0]}"}`)).toBe(true);
-    expect(() => parseAnchor(`${text}\n`)).toThrow(/canonical/);
-    expect(() => parseAnchor(text.replace('"epoch":"2"', '"epoch":"3"'))).toThrow(/expected epoch 2/);
-    expect(() => parseAnchor('{"genesis":"00","records":[]}')).toThrow(/hex/);
+  test('store.anchor: canonical { anchor: { format, genesis, records, signer }, signature }, signed by the operator key; every other file is an E_ANCHOR fault with its reason', () => {
+    const path = join(tmp, 'store.anchor.json');
+    const text = readFileSync(path, 'utf8');
+    const op = devOperatorKey();
+    expect(signedAnchorText(ANCHOR, op)).toBe(text);
+    expect(text.startsWith(`{"anchor":{"format":"qfs-ledger-anchor/1","genesis":"${ANCHOR.genesis}","records":[{"epoch":"1","hash":"${ANCHOR.records[0]}"}`)).toBe(true);
+    expect(parseSignedAnchor(text, path, op.publicKey).signer).toMatchObject({ label: 'operator', development: true });
+    const reason = (f: () => unknown): string => {
+      try {
+        f();
+      } catch (e) {
+        expect(e).toBeInstanceOf(AnchorFault);
+        expect([(e as AnchorFault).code, (e as AnchorFault).field]).toEqual(['E_ANCHOR', path]);
+        return (e as AnchorFault).reason;
+      }
+      return 'accepted';
+    };
+    expect(reason(() => parseSignedAnchor(`${text}\n`, path, op.publicKey))).toBe('not_canonical');
+    expect(reason(() => parseSignedAnchor(text.slice(0, text.length >> 1), path, op.publicKey))).toBe('not_canonical');
+    expect(reason(() => parseSignedAnchor(text.replace('"epoch":"2"', '"epoch":"3"'), path, op.publicKey))).toBe('malformed');
+    expect(reason(() => parseSignedAnchor(`{"genesis":"${ANCHOR.genesis}","records":[]}`, path, op.publicKey))).toBe('malformed');
+    // One flipped hex digit of a record hash: the signature fails.
+    const i = text.indexOf(ANCHOR.records[2]!) + 10;
+    const flipped = `${text.slice(0, i)}${text[i] === '0' ? '1' : '0'}${text.slice(i + 1)}`;
+    expect(reason(() => parseSignedAnchor(flipped, path, op.publicKey))).toBe('signature');
+    // A shorter anchor re-signed by someone else's key: the signer is not the operator's.
+    const other = { label: 'operator', development: false, ...devKey('someone-else') };
+    expect(reason(() => parseSignedAnchor(signedAnchorText({ genesis: ANCHOR.genesis, records: ANCHOR.records.slice(0, 2) }, other), path, op.publicKey))).toBe('signer');
+    // The development key calling itself real.
+    expect(reason(() => parseSignedAnchor(signedAnchorText(ANCHOR, { ...op, development: false }), path, op.publicKey))).toBe('malformed');
   });
 
   test('store.resume: simulate continues a store to --epochs; the result is the fresh run\'s, byte for byte', () => {
@@ -185,7 +231,7 @@ describe('store: anchor and resume', () => {
     const fresh = join(tmp, 'fresh', 'store');
     const f = qfs('simulate', '--epochs', '6', '--store', fresh, '--checkpoint-every', '2', '--seed', '7');
     expect(f.code, f.err).toBe(0);
-    expect(readFileSync(join(tmp, 'resume', 'anchor.json'), 'utf8')).toBe(readFileSync(join(tmp, 'fresh', 'anchor.json'), 'utf8'));
+    expect(readFileSync(join(tmp, 'resume', 'store.anchor.json'), 'utf8')).toBe(readFileSync(join(tmp, 'fresh', 'store.anchor.json'), 'utf8'));
     for (const x of ['inputs/6.json', 'record/6.json', 'checkpoint/6.json']) expect(readFileSync(join(d, x))).toEqual(readFileSync(join(fresh, x)));
   });
 });
