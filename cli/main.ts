@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerCheck } from './check-cmd.ts';
 import { registerRun } from './run-cmd.ts';
+import { registerReport } from './report-cmd.ts';
 import { registerEconomy } from './economy-cmd.ts';
 import { registerGenesis } from './genesis-cmd.ts';
 import { registerInvariants } from './invariants-cmd.ts';
@@ -31,6 +32,7 @@ Exit codes: 0 ok, 1 invalid input or failed verification (the message names the 
   registerCheck(program);
   registerRun(program);
   registerVerify(program);
+  registerReport(program);
   return program;
 }
 
