@@ -143,8 +143,8 @@ export function evidenceCharts(ev: Evidence): ChartSpec[] {
     xLabel: 'epoch',
     yLabel: '% of the bound',
     yPercent: true,
-    xMin: 1,
-    xMax: Math.max(1, ...epochNumbers),
+    xMin: 0,
+    xMax: Math.max(1, ...epochNumbers) + 1,
     series: [
       { name: 'voter (shard)', color: '#1f77b4', data: stakePoints },
       { name: 'bound (100%)', color: '#d62728', type: 'line', dashed: true, pointStyle: 'line', data: epochNumbers.map((x) => ({ x, y: 100, label: `bound at epoch ${x}` })) },
@@ -187,8 +187,8 @@ export function evidenceCharts(ev: Evidence): ChartSpec[] {
     xLabel: 'epoch',
     yLabel: 'ledger run',
     yCategories: runLabels,
-    xMin: 1,
-    xMax: lastEpoch,
+    xMin: 0,
+    xMax: lastEpoch + 1,
     height: Math.max(260, 20 * runLabels.length + 90),
     series: [...codes.map((code) => ({
       name: code === 'null' ? 'no CIR code' : code,
@@ -262,8 +262,8 @@ export function counterexampleChart(s: StoredCounterexample, index: number): Cha
       xLabel: 'epoch',
       yLabel: '',
       yCategories: ['honest epoch', 'altered', 'failure'],
-      xMin: 1,
-      xMax: Math.max(loads.length, failEpoch),
+      xMin: 0,
+      xMax: Math.max(loads.length, failEpoch) + 1,
       series: [
         { name: 'honest epoch', color: '#2ca02c', data: loads.map((_, i) => ({ x: i + 1, y: 0, label: `epoch ${i + 1}` })) },
         { name: `altered ${str(tamper.target)}`, color: '#ff7f0e', data: [{ x: Number(big(tamper.epoch) ?? 0n), y: 1, label: `${str(tamper.target)} of epoch ${str(tamper.epoch)}` }] },
@@ -283,8 +283,8 @@ export function counterexampleChart(s: StoredCounterexample, index: number): Cha
     xLabel: 'epoch',
     yLabel: '',
     yCategories: rows,
-    xMin: 1,
-    xMax: Math.max(epochs.length, failEpoch),
+    xMin: 0,
+    xMax: Math.max(epochs.length, failEpoch) + 1,
     height: Math.max(200, 26 * rows.length + 90),
     series: [
       ...eas.map((ea) => ({

@@ -48,11 +48,12 @@ function object(x: Json | undefined, field: string): Obj {
   return x as Obj;
 }
 
-function parseFile(path: string, name: string): Obj {
+function parseFile(path: string, name: string, trailingNewline = false): Obj {
   try {
-    return object(parseCanonical(readText(path)), name);
+    const text = readText(path);
+    return object(parseCanonical(trailingNewline ? text.replace(/\n$/, '') : text), name);
   } catch (e) {
-    if (e instanceof QfsError && e.code !== 'E_IO') throw new QfsError('E_MALFORMED', name, `${name}: ${e.message}`);
+    if (e instanceof QfsError && e.code !== 'E_IO') throw new QfsError('E_MALFORMED', name, e.message);
     throw e;
   }
 }
@@ -97,7 +98,8 @@ export function loadEvidence(dir: string): Evidence {
 
 /** The `--json` document of `qfs check` (one canonical line). */
 export function loadCampaign(file: string): Campaign {
-  const doc = parseFile(file, file);
+  // `qfs check --json > FILE` ends the canonical line with a newline.
+  const doc = parseFile(file, file, true);
   if (!Array.isArray(doc.properties)) throw new QfsError('E_MALFORMED', `${file}:properties`, 'not the --json output of qfs check (no "properties" list)');
   return { file, doc };
 }
