@@ -229,18 +229,41 @@ export function evidenceCharts(ev: Evidence): ChartSpec[] {
   return charts;
 }
 
+const COUNTS = ['generated', 'applied', 'detected', 'paused_epochs', 'pause_shift_measured'] as const;
+export type CampaignAttack = { ea: string; expected_response: string; counts: Record<(typeof COUNTS)[number], bigint>; shift: Record<string, [bigint, bigint] | null | 'not measured'> };
+
+/** A campaign's attacks summed over its properties (a property's runs also generate other attacks), largest shift per token. */
+export function campaignAttacks(c: Campaign): CampaignAttack[] {
+  const by = new Map<string, CampaignAttack>();
+  for (const a of arr(c.doc.properties).flatMap((p) => arr(obj(p.generated).attacks))) {
+    const ea = str(a.ea);
+    const t = by.get(ea) ?? { ea, expected_response: str(a.expected_response), counts: { generated: 0n, applied: 0n, detected: 0n, paused_epochs: 0n, pause_shift_measured: 0n }, shift: Object.fromEntries(TOKENS.map((k) => [k, 'not measured' as const])) };
+    for (const k of COUNTS) t.counts[k] += big(a[k]) ?? 0n;
+    for (const k of TOKENS) {
+      const raw = str(obj(a.pause_shift_max)[k]);
+      if (raw === 'not measured') continue;
+      const f = parseFraction(raw);
+      const cur = t.shift[k] ?? null;
+      if (cur === 'not measured' || cur === null || (f !== null && f[0] * cur[1] > cur[0] * f[1])) t.shift[k] = f;
+    }
+    by.set(ea, t);
+  }
+  const num = (ea: string) => Number(ea.replace(/^EA-/, ''));
+  return [...by.values()].sort((a, b) => num(a.ea) - num(b.ea));
+}
+
 export function campaignCharts(c: Campaign, index: number): ChartSpec[] {
-  const attacks = arr(c.doc.properties).flatMap((p) => arr(obj(p.generated).attacks));
+  const attacks = campaignAttacks(c);
   return [
     {
       id: `campaign-${index}`,
       title: `Campaign ${c.file}: what was generated`,
-      note: 'Per attack of the `qfs check` campaign: attacks generated, applied (the attacker could act), detected, and the epochs paused.',
+      note: 'Per attack, over every property of the `qfs check` campaign: attacks generated, applied (the attacker could act), detected, and the epochs paused.',
       type: 'bar',
       xLabel: 'attack',
       yLabel: 'count',
       labels: attacks.map((a) => str(a.ea)),
-      series: (['generated', 'applied', 'detected', 'paused_epochs'] as const).map((k) => ({ name: k.replace('_', ' '), data: attacks.map((a) => Number(big(a[k]) ?? 0n)) })),
+      series: (['generated', 'applied', 'detected', 'paused_epochs'] as const).map((k) => ({ name: k.replace('_', ' '), data: attacks.map((a) => Number(a.counts[k])) })),
     },
   ];
 }

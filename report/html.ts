@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Json } from '../src/math/canonical.ts';
-import { campaignCharts, counterexampleChart, evidenceCharts, type ChartSpec } from './charts.ts';
+import { campaignAttacks, campaignCharts, counterexampleChart, evidenceCharts, type ChartSpec } from './charts.ts';
 import { parseFraction, percent, short, tokenUnits } from './format.ts';
 import type { Campaign, Evidence, Obj, ReportInput, StoredCounterexample } from './load.ts';
 
@@ -130,19 +130,14 @@ function campaignSection(c: Campaign, charts: ChartSpec[]): string {
       f === null ? '–' : `${esc(str(f.invariant))} at epoch ${esc(str(f.epoch))}: ${esc(str(f.message))}<br><code>${esc(str(f.replay))}</code>`,
     ];
   });
-  const attacks = props.flatMap((p) => arr(obj(p.generated).attacks));
-  const attackRows = attacks.map((a) => [
-    esc(str(a.ea)),
-    esc(str(a.generated)),
-    esc(str(a.applied)),
-    esc(str(a.detected)),
-    esc(str(a.paused_epochs)),
-    esc(str(a.pause_shift_measured)),
+  const attackRows = campaignAttacks(c).map((a) => [
+    esc(a.ea),
+    ...(['generated', 'applied', 'detected', 'paused_epochs', 'pause_shift_measured'] as const).map((k) => `<td class="num">${a.counts[k]}</td>`),
     ...TOKENS.map((t) => {
-      const raw = str(obj(a.pause_shift_max)[t]);
-      return `<td class="num" title="${esc(raw)}">${esc(raw === 'not measured' ? 'not measured' : percent(parseFraction(raw)))}</td>`;
+      const f = a.shift[t]!;
+      return f === 'not measured' ? '<td class="num">–</td>' : `<td class="num" title="${esc(f === null ? 'n/a' : `${f[0]}/${f[1]}`)}">${esc(percent(f))}</td>`;
     }),
-    esc(str(a.expected_response)),
+    esc(a.expected_response),
   ]);
   return `
 <section class="campaign">
@@ -150,6 +145,7 @@ function campaignSection(c: Campaign, charts: ChartSpec[]): string {
 <div class="verdict ${verdict}">Verdict: ${verdict} — ${props.filter((p) => p.passed === true).length} of ${props.length} properties passed (seed ${esc(str(c.doc.seed))}, slice ${esc(str(c.doc.shard))})</div>
 ${table(['', 'property', 'runs', 'seconds', 'failure and replay'], rows)}
 ${table(['attack', 'generated', 'applied', 'detected', 'paused epochs', 'shifts measured', ...TOKENS.map((t) => `max shift ${t.toUpperCase()}`), 'expected response'], attackRows, 'attacks')}
+<p class="note">Summed over the properties (each property's runs may carry other attacks too); a shift is “–” where none was measured.</p>
 ${charts.map(chartBlock).join('')}
 </section>`;
 }

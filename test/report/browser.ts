@@ -92,8 +92,8 @@ export function expectedEvidencePoints(dir: string): Record<string, number[]> {
 /** The points of a campaign's chart (index i) and of each counterexample chart. */
 export function expectedCampaignPoints(file: string, i: number): Record<string, number[]> {
   const doc = JSON.parse(readFileSync(file, 'utf8')) as O;
-  const attacks = list(doc.properties).flatMap((p) => list((p.generated as O).attacks));
-  return { [`campaign-${i}`]: [attacks.length, attacks.length, attacks.length, attacks.length] };
+  const eas = new Set(list(doc.properties).flatMap((p) => list((p.generated as O).attacks).map((a) => a.ea)));
+  return { [`campaign-${i}`]: [eas.size, eas.size, eas.size, eas.size] };
 }
 
 export function expectedCounterexamplePoints(file: string, i: number): Record<string, number[]> {
