@@ -46,6 +46,13 @@ export function readInputs(paths: readonly string[]): { evidence: Evidence | nul
   return { evidence, campaigns, counterexamples: [...cx.values()] };
 }
 
+/** The main job's report: written beside its package (never inside the ten signed files); returns the path. */
+export function writeReportBeside(evidenceDir: string): string {
+  const out = defaultReportPath(evidenceDir);
+  writeFileAtomic(out, renderReport({ evidence: loadEvidence(evidenceDir), campaigns: [], counterexamples: [] }).html);
+  return out;
+}
+
 export function registerReport(program: Command): void {
   program
     .command('report')
