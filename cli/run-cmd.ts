@@ -16,6 +16,7 @@ import { conformanceRuntimes } from '../models/phase3-conformance.ts';
 import { certifiedGenesis, integer } from './args.ts';
 import { EXIT, run } from './output.ts';
 import { writeReportBeside } from './report-cmd.ts';
+import { acceptanceTable, terminalWidth, verdictLine } from './acceptance-table.ts';
 
 
 
@@ -63,10 +64,9 @@ verify), 2 bad usage, 3 I/O.`,
           signer.secretKey,
           { publicKey: signer.publicKey, label: signer.label, development: signer.development },
         );
-        const width = Math.max(...r.acceptance.map((a) => a.id.length), 'evidence_verifies'.length);
         process.stdout.write(`\nPhase 3 acceptance (SPEC §11), seed ${seed}, genesis ${genesisHash(g.genesis)}\n`);
-        for (const a of r.acceptance) process.stdout.write(`  ${a.status === 'pass' ? 'PASS   ' : a.status === 'fail' ? 'FAIL   ' : 'NOT RUN'} ${a.id.padEnd(width)}  ${a.figure}\n`);
-        process.stdout.write(`  PASS    ${'evidence_verifies'.padEnd(width)}  ${opts.out}: 10 files, merkle root ${verified.manifest.merkle_root}, signed by ${signer.label}${signer.development ? ' (DEVELOPMENT key)' : ''} key ${keyFingerprint(signer.publicKey)}\n`);
+        const rows = [...r.acceptance, { status: 'pass' as const, id: 'evidence_verifies', figure: `${opts.out}: 10 files, merkle root ${verified.manifest.merkle_root}, signed by ${signer.label}${signer.development ? ' (DEVELOPMENT key)' : ''} key ${keyFingerprint(signer.publicKey)}` }];
+        process.stdout.write(`${[...acceptanceTable(rows, terminalWidth()), '', verdictLine(rows)].join('\n')}\n`);
         process.stdout.write(`report: ${writeReportBeside(opts.out)} (open it in a browser)\n`);
         process.stdout.write(`\nwrote ${opts.out} in ${((Date.now() - t0) / 1000).toFixed(1)} s; verify: npx qfs verify ${opts.out}\n`);
         if (r.acceptance.some((a) => a.status === 'fail')) process.exitCode = EXIT.invalid;
