@@ -55,7 +55,7 @@ verify), 2 bad usage, 3 I/O.`,
         const signer = opts.key === undefined ? { ...devKey(devLabel.evidence), label: devLabel.evidence, development: true } : readSecretKeyFile(opts.key);
         const tty = process.stderr.isTTY;
         const progress = (line: string) => process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
-        const r = phase3({ genesis: g.genesis, signatures: g.signatures, seed, epochs, runs, scenarioRuns, counterexamples: opts.counterexamples, runtimes: conformanceRuntimes, progress });
+        const r = phase3({ genesis: g.genesis, signatures: g.signatures, seed, epochs, runs, scenarioRuns, counterexamples: opts.counterexamples, runtimes: (ctx, s) => conformanceRuntimes(ctx, s, (l) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}${l}\n`)), progress });
         if (tty) process.stderr.write('\n');
         const verified = writeEvidencePackage(
           opts.out,
