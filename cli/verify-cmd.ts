@@ -5,6 +5,7 @@ import { QfsError } from '../src/core/errors.ts';
 import { ARTIFACTS, type VerifiedPackage } from '../src/evidence/evidence-package.ts';
 import { verifyEvidencePackage } from '../src/io/evidence-dir.ts';
 import { readPublicKeyFile } from '../src/io/key-files.ts';
+import { acceptanceTable, terminalWidth, verdictLine } from './acceptance-table.ts';
 import { DEV_NOTE, EXIT, exitCodeFor, run } from './output.ts';
 
 const HELP = `
@@ -42,7 +43,9 @@ function print(v: VerifiedPackage): void {
   const rt = (x: string | null) => x ?? 'not run';
   console.log(`runtimes    typescript ${rt(m.runtimes.typescript)}; python ${rt(m.runtimes.python)}; rust ${rt(m.runtimes.rust)}`);
   console.log('acceptance (as recorded by the signer; "evidence package verifies" is this check)');
-  for (const a of m.acceptance) console.log(`  ${a.status.padEnd(7)} ${a.id.padEnd(24)} ${a.figure}`);
+  const rows = [...m.acceptance.map((a) => ({ status: a.status, id: a.id, figure: a.figure })), { status: 'pass' as const, id: 'evidence_verifies', figure: 'this check' }];
+  for (const l of acceptanceTable(rows, terminalWidth())) console.log(l);
+  console.log(verdictLine(rows));
 }
 
 export function registerVerify(program: Command): void {
