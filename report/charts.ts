@@ -135,10 +135,11 @@ export function evidenceCharts(ev: Evidence): ChartSpec[] {
     }
   }
   const epochNumbers = psi.map((e) => Number(big(e.epoch) ?? 0n));
+  const noStake = psi.every((e) => e.stake === undefined) ? ' This package has no “stake” field (written before it was added): only the bound is drawn.' : '';
   charts.push({
     id: 'stake',
     title: 'Stake against EA-9’s bound',
-    note: 'Each voter’s stake-driven change of its shard’s C_s, |with_stakes − open|, as a percentage of EA-9’s bound δ_max·max(C_s, 1), on the main run’s epochs (phase3_psi_dynamics.json “stake”). Every point must stay at or below the 100% line.',
+    note: `Each voter’s stake-driven change of its shard’s C_s, |with_stakes − open|, as a percentage of EA-9’s bound δ_max·max(C_s, 1), on the main run’s epochs (phase3_psi_dynamics.json “stake”). Every point must stay at or below the 100% line.${noStake}`,
     type: 'scatter',
     xLabel: 'epoch',
     yLabel: '% of the bound',
