@@ -48,10 +48,9 @@ function object(x: Json | undefined, field: string): Obj {
   return x as Obj;
 }
 
-function parseFile(path: string, name: string, trailingNewline = false): Obj {
+function parseFile(path: string, name: string): Obj {
   try {
-    const text = readText(path);
-    return object(parseCanonical(trailingNewline ? text.replace(/\n$/, '') : text), name);
+    return object(parseCanonical(readText(path)), name);
   } catch (e) {
     if (e instanceof QfsError && e.code !== 'E_IO') throw new QfsError('E_MALFORMED', name, e.message);
     throw e;
@@ -98,8 +97,14 @@ export function loadEvidence(dir: string): Evidence {
 
 /** The `--json` document of `qfs check` (one canonical line). */
 export function loadCampaign(file: string): Campaign {
-  // `qfs check --json > FILE` ends the canonical line with a newline.
-  const doc = parseFile(file, file, true);
+  // `qfs check --json` prints canonical JSON, but a saved file may have been re-indented: any JSON is read.
+  let doc: Obj;
+  try {
+    doc = object(JSON.parse(readText(file)) as Json, file);
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new QfsError('E_MALFORMED', file, `not JSON: ${e.message}`);
+    throw e;
+  }
   if (!Array.isArray(doc.properties)) throw new QfsError('E_MALFORMED', `${file}:properties`, 'not the --json output of qfs check (no "properties" list)');
   return { file, doc };
 }

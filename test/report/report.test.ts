@@ -88,6 +88,23 @@ describe('qfs report (the file)', () => {
   });
 });
 
+test('report.campaign-failure: a failed campaign is FAIL, and its counterexample file is shown as a trace', () => {
+  const doc = JSON.parse(readFileSync(CAMPAIGN, 'utf8')) as { passed: boolean; properties: { property: string; passed: boolean; failure: unknown }[] };
+  doc.passed = false;
+  const p = doc.properties.find((x) => x.property === 'adversary.EA-8')!;
+  p.passed = false;
+  p.failure = { invariant: 'adversary.incidents', epoch: '1', message: 'the incidents are not the twin\'s plus the expected ones', commands: '2', counterexample: COUNTEREXAMPLE, path: '0:0', replay: `npx qfs replay ${COUNTEREXAMPLE}` };
+  const file = join(tmp, 'failed-campaign.json');
+  writeFileSync(file, `${JSON.stringify(doc)}\n`);
+  const out = join(tmp, 'failed.html');
+  const r = qfs('report', file, '--out', out);
+  expect(r.code, r.err).toBe(0);
+  expect(r.out).toContain('verdict FAIL');
+  const html = readFileSync(out, 'utf8');
+  expect(html).toContain('FAILS adversary.incidents');
+  expect(html).toContain('planted bug <b>first-proposal-wins</b>');
+});
+
 const browserPath = chromiumPath();
 if (browserPath === null) {
   process.stderr.write(
