@@ -30,7 +30,9 @@ export function readInputs(paths: readonly string[]): { evidence: Evidence | nul
       if (evidence !== null) throw new QfsError('E_USAGE', p, `one evidence package per report (already ${evidence.dir})`);
       evidence = loadEvidence(p);
     } else if (statSync(p).isDirectory()) {
-      for (const s of loadCounterexamples(p)) cx.set(s.file, s);
+      const found = loadCounterexamples(p);
+      if (found.length === 0) throw new QfsError('E_USAGE', p, 'neither an evidence package (no phase3_manifest.json) nor a counterexamples directory (no <invariant>/<hash12>.json)');
+      for (const s of found) cx.set(s.file, s);
     } else if (readFileSync(p, 'utf8').includes('"format":"qfs-counterexample/1"')) {
       for (const s of loadCounterexamples(p)) cx.set(s.file, s);
     } else {

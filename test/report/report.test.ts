@@ -73,6 +73,11 @@ describe('qfs report (the file)', () => {
     const missing = qfs('report', join(tmp, 'no-such-dir'));
     expect(missing.code).toBe(3);
     expect(missing.err).toContain('E_IO');
+    mkdirSync(join(tmp, 'empty'));
+    const empty = qfs('report', join(tmp, 'empty'), '--out', join(tmp, 'empty.html'));
+    expect(empty.code).toBe(2);
+    expect(empty.err).toContain(`E_USAGE ${join(tmp, 'empty')}:`);
+    expect(existsSync(join(tmp, 'empty.html'))).toBe(false);
   });
 
   test('report.verdict-fail: a package that does not verify is shown with its fault and the verdict FAIL', () => {
