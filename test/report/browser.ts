@@ -7,8 +7,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 
-/** The Chromium binary: $QFS_CHROMIUM, else Debian's. Null when there is none. */
+/** The Chromium binary: $QFS_CHROMIUM, else Debian's. Null when there is none (or QFS_CHROMIUM=none). */
 export function chromiumPath(): string | null {
+  if (process.env.QFS_CHROMIUM === 'none') return null;
   const candidates = [process.env.QFS_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => p !== undefined && p !== '');
   return candidates.find((p) => existsSync(p)) ?? null;
 }
