@@ -6,7 +6,9 @@ export default defineConfig({
     include: ['properties/**/*.test.ts', 'test/**/*.test.ts'],
     globalSetup: ['./properties/global-setup.ts'],
     setupFiles: ['./properties/setup.ts'],
-    reporters: ['verbose'],
+    // JUnit XML for CI beside the verbose log (test-artifacts/ is gitignored).
+    reporters: ['verbose', 'junit'],
+    outputFile: { junit: 'test-artifacts/vitest-junit.xml' },
     testTimeout: 300_000,
     hookTimeout: 300_000,
     pool: 'forks',

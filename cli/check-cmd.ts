@@ -10,8 +10,10 @@ import { QfsError } from '../src/core/errors.ts';
 import { counterexampleHash, loadCounterexample, type Counterexample } from '../src/io/counterexamples.ts';
 import { checkWritableDir, writeOutputFile } from '../src/io/files.ts';
 import { checkAdversaryCounterexample } from '../models/counterexample-check.ts';
-import { ADVERSARY_PROPERTIES, checkAdversaryProperty, replayCounterexample, type CheckResult } from '../models/adversary-check.ts';
+import { ADVERSARY_PROPERTIES, checkAdversaryProperty, replayCounterexample, type CheckResult, type RunObservation } from '../models/adversary-check.ts';
+import { writeFileAtomic } from '../src/io/files.ts';
 import { integer } from './args.ts';
+import { junitXml, observabilityText } from './campaign-formats.ts';
 import { EXIT, run } from './output.ts';
 
 const int = (name: string, min: number) => (v: string): number => Number(integer(name, BigInt(min))(v));
@@ -57,6 +59,9 @@ export function registerCheck(program: Command): void {
     .option('--shard <K/N>', 'run the K-th of N slices of the property list (same seeds on every machine)')
     .option('--counterexamples <dir>', 'where failures are written (SPEC §12)', 'counterexamples')
     .option('--json', 'print one canonical JSON document (stable for a seed, apart from "timings")')
+    // issue 18: campaign output for other tools (writers in campaign-formats.ts).
+    .option('--observability <file>', "write one JSON line per generated run in Hypothesis's observability format (Tyche)")
+    .option('--junit <file>', 'write JUnit XML: one test case per property')
     .addHelpText(
       'after',
       `
@@ -67,7 +72,7 @@ same seed gives the same runs, and counterexample files (named by their content 
 Exit codes: 0 every property passed, 1 a property failed, 2 bad usage, 3 I/O.`,
     )
     .action(
-      run((opts: { property?: string[]; seed?: string; path?: string; runs: string; time?: string; shard?: string; counterexamples: string; json?: boolean }) => {
+      run((opts: { property?: string[]; seed?: string; path?: string; runs: string; time?: string; shard?: string; counterexamples: string; json?: boolean; observability?: string; junit?: string }) => {
         const all = opts.property ?? [...ADVERSARY_PROPERTIES];
         for (const p of all) if (!ADVERSARY_PROPERTIES.includes(p)) throw new QfsError('E_USAGE', '--property', `unknown property ${JSON.stringify(p)} (known: ${ADVERSARY_PROPERTIES.join(', ')})`);
         const seed = opts.seed === undefined ? (Date.now() % 2147483647) : int('--seed', 0)(opts.seed);
@@ -81,10 +86,14 @@ Exit codes: 0 every property passed, 1 a property failed, 2 bad usage, 3 I/O.`,
         const mine = all.filter((_, i) => i % shard.n === shard.k - 1);
         if (!opts.json) process.stderr.write(`qfs check: seed ${seed}, ${runs} runs per property, ${mine.length} of ${all.length} properties (slice ${shard.k}/${shard.n})\n`);
         const results: CheckResult[] = [];
+        // issue 18: --observability / --junit collect here and are written after the campaign.
+        const observations: RunObservation[] = [];
+        const runStart = Date.now() / 1000;
+        const observe = opts.observability === undefined ? {} : { observe: (o: RunObservation) => void observations.push(o) };
         const timings: { property: string; seconds: string }[] = [];
         for (const property of mine) {
           const t0 = Date.now();
-          const r = checkAdversaryProperty({ property, seed, runs, counterexamples: opts.counterexamples, ...(opts.path === undefined ? {} : { path: opts.path }), ...(timeSeconds === undefined ? {} : { timeSeconds }) });
+          const r = checkAdversaryProperty({ property, seed, runs, counterexamples: opts.counterexamples, ...observe, ...(opts.path === undefined ? {} : { path: opts.path }), ...(timeSeconds === undefined ? {} : { timeSeconds }) });
           const seconds = ((Date.now() - t0) / 1000).toFixed(1);
           timings.push({ property, seconds });
           results.push(r);
@@ -100,6 +109,8 @@ Exit codes: 0 every property passed, 1 a property failed, 2 bad usage, 3 I/O.`,
           }
         }
         const failed = results.filter((r) => r.failure !== null).length;
+        if (opts.observability !== undefined) writeFileAtomic(opts.observability, observabilityText(observations, seed, runStart));
+        if (opts.junit !== undefined) writeFileAtomic(opts.junit, junitXml(results, timings, seed, new Date(runStart * 1000).toISOString()));
         if (opts.json) {
           const doc = { seed: String(seed), shard: `${shard.k}/${shard.n}`, passed: failed === 0, properties: results.map(resultJson), timings };
           process.stdout.write(`${canonicalString(doc as unknown as Encodable)}\n`);

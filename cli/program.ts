@@ -15,6 +15,7 @@ import { registerKeys } from './keys-cmd.ts';
 import { registerLedger, registerSimulate } from './ledger-cmd.ts';
 import { EXIT, exitCodeFor } from './output.ts';
 import { registerVerify } from './verify-cmd.ts';
+import { registerReport } from './report-cmd.ts';
 
 export function buildProgram(): Command {
   const program = new Command('qfs')
@@ -38,6 +39,7 @@ Exit codes: 0 ok, 1 invalid input or failed verification (the message names the 
   registerCheck(program);
   registerRun(program);
   registerVerify(program);
+  registerReport(program);
   return program;
 }
 

@@ -16,6 +16,8 @@ import { checkDevelopmentKeys, evidenceParameters, phase3 } from '../models/phas
 import { conformanceRuntimes } from '../models/phase3-conformance.ts';
 import { certifiedGenesis, integer } from './args.ts';
 import { EXIT, run } from './output.ts';
+import { writeReportBeside } from './report-cmd.ts';
+import { acceptanceTable, terminalWidth, verdictLine } from './acceptance-table.ts';
 
 
 
@@ -59,7 +61,7 @@ verify), 2 bad usage, 3 I/O.`,
         const signer = opts.key === undefined ? { ...devKey(devLabel.evidence), label: devLabel.evidence, development: true } : readSecretKeyFile(opts.key);
         const tty = process.stderr.isTTY;
         const progress = (line: string) => process.stderr.write(tty ? `\r\x1b[2K${line}` : `${line}\n`);
-        const r = phase3({ genesis: g.genesis, signatures: g.signatures, seed, epochs, runs, scenarioRuns, counterexamples: opts.counterexamples, runtimes: conformanceRuntimes, progress });
+        const r = phase3({ genesis: g.genesis, signatures: g.signatures, seed, epochs, runs, scenarioRuns, counterexamples: opts.counterexamples, runtimes: (ctx, s) => conformanceRuntimes(ctx, s, (l) => process.stderr.write(`${tty ? '\r\x1b[2K' : ''}${l}\n`)), progress });
         if (tty) process.stderr.write('\n');
         const aside = setAside(opts.out);
         const verified = writeEvidencePackage(
@@ -71,10 +73,10 @@ verify), 2 bad usage, 3 I/O.`,
         );
         const kept = dropAsideIfSame(aside, opts.out);
         if (kept !== null) process.stderr.write(`the previous contents of ${opts.out} are kept in ${kept}\n`);
-        const width = Math.max(...r.acceptance.map((a) => a.id.length), 'evidence_verifies'.length);
         process.stdout.write(`\nPhase 3 acceptance (SPEC §11), seed ${seed}, genesis ${genesisHash(g.genesis)}\n`);
-        for (const a of r.acceptance) process.stdout.write(`  ${a.status === 'pass' ? 'PASS   ' : a.status === 'fail' ? 'FAIL   ' : 'NOT RUN'} ${a.id.padEnd(width)}  ${a.figure}\n`);
-        process.stdout.write(`  PASS    ${'evidence_verifies'.padEnd(width)}  ${opts.out}: 10 files, merkle root ${verified.manifest.merkle_root}, signed by ${signer.label}${signer.development ? ' (DEVELOPMENT key)' : ''} key ${keyFingerprint(signer.publicKey)}\n`);
+        const rows = [...r.acceptance, { status: 'pass' as const, id: 'evidence_verifies', figure: `${opts.out}: 10 files, merkle root ${verified.manifest.merkle_root}, signed by ${signer.label}${signer.development ? ' (DEVELOPMENT key)' : ''} key ${keyFingerprint(signer.publicKey)}` }];
+        process.stdout.write(`${[...acceptanceTable(rows, terminalWidth()), '', verdictLine(rows)].join('\n')}\n`);
+        process.stdout.write(`report: ${writeReportBeside(opts.out)} (open it in a browser)\n`);
         const how = signer.development ? `npx qfs verify ${opts.out} --reexecute (the signer is a development key: not a trust root)` : `npx qfs verify ${opts.out} --key <the signer's public key file>, or --reexecute`;
         process.stdout.write(`\nwrote ${opts.out} in ${((Date.now() - t0) / 1000).toFixed(1)} s; runtimes: ${r.runtimeNote}\nverify: ${how}\n`);
         if (r.acceptance.some((a) => a.status === 'fail')) process.exitCode = EXIT.invalid;

@@ -19,6 +19,7 @@ import { refuseSpecial } from '../src/io/files.ts';
 import { conformanceRuntimes } from '../models/phase3-conformance.ts';
 import { reexecute, type Reexecution } from '../models/phase3-reexecute.ts';
 import { certifiedGenesis } from './args.ts';
+import { acceptanceTable, terminalWidth, verdictLine } from './acceptance-table.ts';
 import { EXIT, exitCodeFor, run } from './output.ts';
 
 const FLOWS = `A trust root is required (a package's own key proves nothing: anyone can sign anything):
@@ -80,7 +81,9 @@ function print(v: VerifiedPackage, trust: Trust): void {
   const rt = (x: string | null) => x ?? 'not run';
   console.log(`runtimes    typescript ${rt(m.runtimes.typescript)}; python ${rt(m.runtimes.python)}; rust ${rt(m.runtimes.rust)}`);
   console.log('acceptance (every row recomputed from the artifacts; "evidence package verifies" is this check)');
-  for (const a of m.acceptance) console.log(`  ${a.status.padEnd(7)} ${a.id.padEnd(24)} ${a.figure}`);
+  const rows = [...m.acceptance.map((a) => ({ status: a.status, id: a.id, figure: a.figure })), { status: 'pass' as const, id: 'evidence_verifies', figure: 'this check' }];
+  for (const l of acceptanceTable(rows, terminalWidth())) console.log(l);
+  console.log(verdictLine(rows));
 }
 
 type Opts = { key?: string; reexecute?: boolean; allowDevKey?: boolean; genesis?: string; json?: boolean };

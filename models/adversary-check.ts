@@ -24,6 +24,8 @@ export class AdversaryStats {
   readonly shift = new Map<Ea, PauseShift | undefined>();
   runs = 0;
   epochs = 0;
+  /** Incidents raised in the runs' epochs (EA-14: the recovery epoch's CIR-511). */
+  incidents = 0;
   aborted = 0;
   frozen = 0;
   shards = new Map<string, number>();
@@ -36,6 +38,7 @@ export class AdversaryStats {
     s.applied++;
     s.detected++;
     if (recovered) {
+      this.incidents++;
       s.paused++;
       s.aborted++;
       s.safeMode++;
@@ -45,6 +48,7 @@ export class AdversaryStats {
   add(run: AdversaryRun, report: RunReport): void {
     this.runs++;
     this.shards.set(run.shards.toString(), (this.shards.get(run.shards.toString()) ?? 0) + 1);
+    for (const st of report.steps) this.incidents += st.record.incidents.length;
     for (const e of report.epochs) {
       this.epochs++;
       if (e.outcome === 'abort') this.aborted++;
@@ -73,6 +77,7 @@ export class AdversaryStats {
   merge(o: AdversaryStats): void {
     this.runs += o.runs;
     this.epochs += o.epochs;
+    this.incidents += o.incidents;
     this.aborted += o.aborted;
     this.frozen += o.frozen;
     for (const [k, v] of o.shards) this.shards.set(k, (this.shards.get(k) ?? 0) + v);
@@ -130,7 +135,42 @@ export type CheckOptions = {
   readonly counterexamples: string | null;
   /** A planted bug to run the ledger with (the broken-harness tests). */
   readonly mutant?: Mutant;
+  /** Called after every generated run (not the shrinker's): `qfs check --observability`. */
+  readonly observe?: (o: RunObservation) => void;
 };
+
+/** One generated run as `qfs check --observability` reports it: its commands, outcome, time and what it did. */
+export type RunObservation = {
+  readonly property: string;
+  /** 0-based number of the run within the property. */
+  readonly index: number;
+  readonly status: 'passed' | 'failed';
+  readonly reason: string;
+  readonly commands: readonly Json[];
+  readonly seconds: number;
+  readonly features: Readonly<Record<string, string | number | boolean>>;
+};
+
+/** What one run did: the attack, whether it applied and was detected, the chain, epochs and incidents. */
+function runFeatures(ea: Ea, run: unknown, one: AdversaryStats): Record<string, string | number | boolean> {
+  const s = one.byEa.get(ea)!;
+  const r = run as { shards: bigint; byzantine?: readonly bigint[]; epochs?: readonly unknown[]; loads?: readonly bigint[]; target?: string };
+  return {
+    attack: ea,
+    applied: s.applied > 0,
+    detected: s.detected > 0,
+    generated: s.generated,
+    applied_count: s.applied,
+    shards: Number(r.shards),
+    ...(r.byzantine === undefined ? {} : { byzantine: r.byzantine.length }),
+    epochs: r.epochs?.length ?? r.loads?.length ?? 0,
+    incidents: one.incidents,
+    paused_epochs: s.paused,
+    aborted_epochs: one.aborted,
+    frozen_epochs: one.frozen,
+    ...(r.target === undefined ? {} : { target: r.target }),
+  };
+}
 
 export type CheckFailure = {
   readonly invariant: string;
@@ -199,16 +239,27 @@ export function checkAdversaryProperty(o: CheckOptions): CheckResult {
   const spec = specOf(ea, o.mutant);
   // Statistics count the generated runs up to the first failure, not the shrinker's attempts.
   let failedOnce = false;
+  let index = 0;
+  const observe = (run: unknown, status: 'passed' | 'failed', reason: string, t0: number, one: AdversaryStats) =>
+    o.observe?.({ property: o.property, index: index++, status, reason, commands: spec.commands(run), seconds: (performance.now() - t0) / 1000, features: runFeatures(ea, run, one) });
   const result = fc.check(
     fc.property(spec.arbitrary, (run) => {
       if (failedOnce) {
         spec.run(run);
         return;
       }
+      const t0 = performance.now();
       try {
-        spec.run(run)(stats);
+        const add = spec.run(run);
+        add(stats);
+        if (o.observe !== undefined) {
+          const one = new AdversaryStats();
+          add(one);
+          observe(run, 'passed', '', t0, one);
+        }
       } catch (e) {
         failedOnce = true;
+        observe(run, 'failed', e instanceof AdversaryFailure ? `${e.invariant} at epoch ${e.epoch}: ${e.detail}` : String(e), t0, new AdversaryStats());
         throw e;
       }
     }),

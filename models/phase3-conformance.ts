@@ -7,6 +7,7 @@
  * reason: the cross-runtime criterion is then "not run", never a pass.
  */
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { canonicalString, parseCanonical, type Encodable, type Json } from '../src/math/canonical.ts';
 import { recordHash } from '../src/epoch/epoch-record.ts';
@@ -54,18 +55,30 @@ function fingerprint(roots: ScenarioRoots, reference: ScenarioRoots): string {
   return same ? last : `${last} (record hashes differ from the reference)`;
 }
 
-export function conformanceRuntimes(ctx: EpochContext, seed: bigint): { runtimes: Runtimes; note: string } {
+/**
+ * With `progress`, a first use says what it is waiting for (the venv's pip install, the Rust
+ * release build) and lets pip's and cargo's own progress through to stderr, instead of a silent minute.
+ */
+export function conformanceRuntimes(ctx: EpochContext, seed: bigint, progress?: (line: string) => void): { runtimes: Runtimes; note: string } {
   const { scenario, roots } = conformanceScenario(ctx, seed);
   const line = batchLine('phase3', scenario);
   const notes: string[] = [];
   let python: string | null = null;
-  const venv = spawnSync('bash', [join(ROOT, 'conformance', 'python-venv.sh')], { encoding: 'utf8', timeout: 900_000 });
+  const firstVenv = progress !== undefined && !existsSync(join(ROOT, 'conformance', 'python', '.venv', '.requirements.installed'));
+  if (firstVenv) progress("conformance: first use: making the Python port's venv (pip install, about 20 s)");
+  const venv = spawnSync('bash', [join(ROOT, 'conformance', 'python-venv.sh')], { encoding: 'utf8', timeout: 900_000, stdio: ['ignore', 'pipe', firstVenv ? 'inherit' : 'pipe'] });
   if (venv.status === 0) {
     const r = runPort(venv.stdout.trim(), ['-m', 'qfs_conformance.batch'], join(ROOT, 'conformance', 'python'), line);
     if (typeof r === 'string') notes.push(`python not run (${r})`);
     else python = fingerprint(r, roots);
-  } else notes.push(`python not run (${venv.stderr.trim().split('\n').slice(-1)[0] ?? 'no python3'})`);
+  } else notes.push(`python not run (${(venv.stderr ?? '').trim().split('\n').slice(-1)[0] || (venv.status === 3 ? 'no python3' : 'the venv could not be made')})`);
   let rust: string | null = null;
+  const rustDir = join(ROOT, 'conformance', 'rust');
+  if (progress !== undefined && !existsSync(join(rustDir, 'target', 'release', 'batch'))) {
+    progress('conformance: first build of the Rust port (cargo build --release, about a minute; cargo reports below)');
+    // A failed or missing cargo shows up in the run below, with its reason.
+    spawnSync('cargo', ['build', '--release', '--locked', '--bin', 'batch'], { cwd: rustDir, stdio: ['ignore', 'ignore', 'inherit'], timeout: 900_000 });
+  }
   const r = runPort('cargo', ['run', '--release', '--locked', '--quiet', '--bin', 'batch'], join(ROOT, 'conformance', 'rust'), line);
   if (typeof r === 'string') notes.push(`rust not run (${r})`);
   else rust = fingerprint(r, roots);

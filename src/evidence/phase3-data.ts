@@ -12,6 +12,7 @@ import type { EpochRecord } from '../epoch/epoch-record.ts';
 import { curl, openingField, triangles } from '../field/psi-field.ts';
 import { atrSupply, chrSupply, flxSupply, psySupply, resSupply, type State } from '../economics/state.ts';
 import { compareBigint } from '../core/vocabulary.ts';
+import { divergenceBound } from '../economics/action-rules.ts';
 
 export type EpochStep = { readonly prev: State; readonly record: EpochRecord; readonly next: State };
 
@@ -67,6 +68,8 @@ export function psiDynamics(ctx: EpochContext, steps: readonly EpochStep[]): Enc
         gradient_max_abs: gMax,
         aligned_edges: aligned,
         curl_max_abs: curlMax,
+        // EA-9's check per voter, as the record states it, so a reader can chart it against the bound.
+        stake: (step.record.c_shards ?? []).map((cs) => ({ shard: cs.shard, open: cs.open, with_stakes: cs.with_stakes, bound: divergenceBound(cs.open, topo.constants.delta_max) })),
       };
     }),
   };
