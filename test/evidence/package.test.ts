@@ -35,6 +35,7 @@ import { devKey, keygenFromSeed, signDigest } from '../../src/math/signatures.ts
 import { initialState } from '../../src/economics/state.ts';
 import { computeAcceptance } from '../../src/evidence/acceptance.ts';
 import { readArtifacts } from '../../src/evidence/artifacts.ts';
+import { thrown } from '../codes.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'qfs.mjs');
 const qfs = (...args: string[]) => {
@@ -362,7 +363,7 @@ describe('evidence package: build, write, verify', () => {
     write(dir);
     expect(verifyEvidencePackage(dir).ok).toBe(true);
     writeFileSync(join(dir, 'mine.txt'), 'keep');
-    expect(() => write(dir)).toThrow(/mine\.txt is not a file of the evidence package/);
+    expect(thrown(() => write(dir))).toEqual({ code: 'E_EVIDENCE', field: 'mine.txt' });
     expect(readFileSync(join(dir, 'mine.txt'), 'utf8')).toBe('keep');
   });
 });
@@ -372,24 +373,22 @@ describe('evidence package: manifest and cross-checks', () => {
     const d = docs();
     (d['phase3_treasury.jsonl'] as { kept: bigint }[])[1]!.kept = 4n;
     const dir = fresh();
-    expect(() => write(dir, artifactsOf(d))).toThrow(/kept 4 ≠ budget − paid = 3/);
+    expect(thrown(() => write(dir, artifactsOf(d)))).toEqual({ code: 'E_EVIDENCE', field: 'phase3_treasury.jsonl:[1].kept' });
     expect(existsSync(dir)).toBe(false);
   });
 
   test('evidence.dev-flag: a development key cannot be labelled as a real key', () => {
-    expect(() => packageFiles(artifactsOf(docs()), PARAMS, { ...SIGNER, development: false, secretKey: signer.secretKey })).toThrow(
-      /published development key/,
-    );
+    expect(thrown(() => packageFiles(artifactsOf(docs()), PARAMS, { ...SIGNER, development: false, secretKey: signer.secretKey }))).toEqual({ code: 'E_EVIDENCE', field: 'phase3_manifest.json:signer.development' });
   });
 
   test('evidence.wrong-secret: a secret key that is not the signer key is refused', () => {
-    expect(() => packageFiles(artifactsOf(docs()), PARAMS, { ...SIGNER, secretKey: other.secretKey })).toThrow(/does not belong/);
+    expect(thrown(() => packageFiles(artifactsOf(docs()), PARAMS, { ...SIGNER, secretKey: other.secretKey }))).toEqual({ code: 'E_KEY', field: 'signer' });
   });
 
   test('evidence.acceptance: rows must be the pinned ids in order', () => {
     const p = params();
     const swapped = { ...p, acceptance: [p.acceptance[1]!, p.acceptance[0]!, ...p.acceptance.slice(2)] };
-    expect(() => signed(docs(), swapped)).toThrow(/acceptance\[0\]\.id|expected "stake_bound"/);
+    expect(thrown(() => signed(docs(), swapped))).toEqual({ code: 'E_EVIDENCE', field: 'phase3_manifest.json:acceptance[0].id' });
   });
 
   const cases: [string, (d: Docs) => void, string, RegExp][] = [

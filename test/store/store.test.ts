@@ -13,6 +13,7 @@ import { epochFile, openStore, readAnchorFile, verifyStore, type Anchor } from '
 import { AnchorFault, devOperatorKey, parseSignedAnchor, signedAnchorText } from '../../src/io/anchor.ts';
 import { devKey } from '../../src/math/signatures.ts';
 import { stateRoot } from '../../src/economics/state.ts';
+import { thrown } from '../codes.ts';
 
 const BIN = join(import.meta.dirname, '..', '..', 'bin', 'qfs.mjs');
 const qfs = (...args: string[]) => {
@@ -117,8 +118,8 @@ describe('store: simulate and verify', () => {
 
   test('store.genesis: a genesis that is not the anchor\'s is refused (fatal)', () => {
     const other: Anchor = { genesis: '0'.repeat(64), records: ANCHOR.records };
-    expect(() => verifyStore(STORE, other)).toThrow(/refused/);
-    expect(() => openStore(STORE, other)).toThrow(/refused/);
+    expect(thrown(() => verifyStore(STORE, other))).toEqual({ code: 'E_ANCHOR', field: 'anchor' });
+    expect(thrown(() => openStore(STORE, other))).toEqual({ code: 'E_ANCHOR', field: 'anchor' });
   });
 });
 
