@@ -201,7 +201,7 @@ for (const n of sizes) {
     const [out, epochTime] = time(() => runHonestEpoch(ctx, s, inputs));
     epochMs.push(epochTime);
     epochCpu.push(lastCpu());
-    rust?.epoch(n, out, epochTime);
+    rust?.epoch(n, out, epochTime, lastCpu());
     recordHashMs.push(time(() => recordHash(out.record))[1]);
     taken += out.inputs.proposals.reduce((k, p) => k + p.actions.length, 0);
     refused += out.refusals.length;

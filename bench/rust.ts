@@ -8,7 +8,7 @@
  *
  * Printed: the port's time per epoch (the runner's own clock: replay, state root and record hash;
  * the JSON parse of that epoch's inputs beside it), the ratio Rust / TypeScript of the median
- * epoch times, and the port's peak resident memory (`/usr/bin/time`'s maximum RSS if that program
+ * epoch times, the same for CPU time (steadier on a shared machine), and the port's peak resident memory (`/usr/bin/time`'s maximum RSS if that program
  * is installed, else the highest VmHWM read from /proc/<pid>/status while it runs, else
  * "not measured"). `QFS_BENCH_RUST_KEEP=1` keeps the scenario file and prints its path.
  */
@@ -24,8 +24,8 @@ import type { Genesis } from '../src/genesis/genesis.ts';
 const RUST_DIR = join(import.meta.dirname, '..', 'conformance', 'rust');
 const TIME = '/usr/bin/time';
 
-type Expected = { readonly root: string; readonly record_hash: string; readonly ms: number };
-type PortEpoch = { readonly root: string; readonly record_hash: string; readonly us?: number; readonly parse_us?: number };
+type Expected = { readonly root: string; readonly record_hash: string; readonly ms: number; readonly cpuMs: number };
+type PortEpoch = { readonly root: string; readonly record_hash: string; readonly us?: number; readonly parse_us?: number; readonly cpu_us?: number | null };
 type PortLine = { readonly start_root: string | null; readonly epochs: readonly PortEpoch[]; readonly error: string | null; readonly us: number };
 
 const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
@@ -52,14 +52,14 @@ export class RustReplay {
     writeSync(this.fd, ',"epochs":[');
   }
 
-  /** One timed epoch of that economy: its stored inputs, and what TypeScript reached. */
-  epoch(n: number, out: HonestEpoch, epochMs: number): void {
+  /** One timed epoch of that economy: its stored inputs, what TypeScript reached, its wall and CPU times. */
+  epoch(n: number, out: HonestEpoch, epochMs: number, epochCpuMs: number): void {
     if (n !== this.nodes || this.fd === null) return;
     if (this.expected.length > 0) writeSync(this.fd, ',');
     writeSync(this.fd, '{"safe_mode":false,"inputs":');
     writeSync(this.fd, canonicalString(out.inputs as unknown as Encodable));
     writeSync(this.fd, '}');
-    this.expected.push({ root: out.record.root, record_hash: recordHash(out.record), ms: epochMs });
+    this.expected.push({ root: out.record.root, record_hash: recordHash(out.record), ms: epochMs, cpuMs: epochCpuMs });
   }
 
   /** Builds the port, replays the scenario, compares and prints; false on a mismatch or a failure. */
@@ -123,6 +123,10 @@ export class RustReplay {
     const rustMs = line.epochs.map((e) => (e.us ?? line.us / line.epochs.length) / 1000);
     const parseMs = line.epochs.map((e) => (e.parse_us ?? 0) / 1000);
     const tsMs = median(this.expected.map((e) => e.ms));
+    // CPU times (the runner's thread; the bench process's, GC helpers included): steadier than
+    // wall time when the machine is shared.
+    const rustCpu = line.epochs.every((e) => typeof e.cpu_us === 'number') ? median(line.epochs.map((e) => e.cpu_us! / 1000)) : null;
+    const tsCpu = median(this.expected.map((e) => e.cpuMs));
     const row = {
       bench: 'rust-port',
       nodes: this.nodes,
@@ -136,6 +140,9 @@ export class RustReplay {
       rust_wall_ms: ms(r.wallMs),
       ts_epoch_ms: ms(tsMs),
       ratio_rust_ts: Number((median(rustMs) / tsMs).toFixed(2)),
+      rust_epoch_cpu_ms: rustCpu === null ? null : ms(rustCpu),
+      ts_epoch_cpu_ms: ms(tsCpu),
+      ratio_rust_ts_cpu: rustCpu === null ? null : Number((rustCpu / tsCpu).toFixed(2)),
       rust_peak_rss_mb: r.peakKb === null ? null : Math.round(r.peakKb / 1024),
       rss_source: r.source,
     };
@@ -145,6 +152,7 @@ export class RustReplay {
         `rust port (${this.nodes} nodes, ${row.epochs} epochs): same state roots and record hashes as TypeScript; ` +
           `epoch ${row.rust_epoch_ms} ms (${row.rust_epoch_min_ms}–${row.rust_epoch_max_ms}; + ${row.rust_parse_ms} ms parsing its inputs), ` +
           `TypeScript ${row.ts_epoch_ms} ms, ratio Rust/TypeScript ${row.ratio_rust_ts}; ` +
+          `CPU: Rust ${row.rust_epoch_cpu_ms ?? 'not measured'} ms, TypeScript ${row.ts_epoch_cpu_ms} ms, ratio ${row.ratio_rust_ts_cpu ?? '–'}; ` +
           `whole run ${row.rust_run_ms} ms (genesis check and parsing included); ` +
           `peak RSS ${row.rust_peak_rss_mb === null ? 'not measured' : `${row.rust_peak_rss_mb} MB (${r.source})`}`,
       );
