@@ -42,9 +42,42 @@ impl Sink for String {
     }
 }
 
-impl Sink for Sha256 {
+/// A SHA-256 hasher fed in blocks of 64 KiB: a document is written in millions of small pieces,
+/// and handing each one to the hasher costs more than copying it into a buffer.
+pub struct HashSink {
+    hasher: Sha256,
+    buffer: Vec<u8>,
+}
+
+impl HashSink {
+    const BLOCK: usize = 1 << 16;
+
+    pub fn new() -> HashSink {
+        HashSink {
+            hasher: Sha256::new(),
+            buffer: Vec::with_capacity(Self::BLOCK),
+        }
+    }
+
+    pub fn finish(mut self) -> [u8; 32] {
+        self.hasher.update(&self.buffer);
+        self.hasher.finalize().into()
+    }
+}
+
+impl Default for HashSink {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sink for HashSink {
     fn put(&mut self, s: &str) {
-        self.update(s.as_bytes());
+        if self.buffer.len() + s.len() > Self::BLOCK {
+            self.hasher.update(&self.buffer);
+            self.buffer.clear();
+        }
+        self.buffer.extend_from_slice(s.as_bytes());
     }
 }
 
@@ -102,12 +135,41 @@ impl Canonical for Value {
     }
 }
 
-/// §2: every integer is a JSON string of its decimal digits.
+/// §2: every integer is a JSON string of its decimal digits (written into a stack buffer, right
+/// to left: a large document has millions of integers).
 impl Canonical for i128 {
     fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
-        out.put("\"");
-        out.put(&self.to_string());
-        out.put("\"");
+        let mut text = [0u8; 42]; // '"', a sign, 39 digits of 2^127, '"'
+        let mut at = text.len() - 1;
+        text[at] = b'"';
+        // 128-bit division is slow: split off 19-digit chunks, each written in 64-bit arithmetic.
+        const CHUNK: u128 = 10_000_000_000_000_000_000;
+        let mut x = self.unsigned_abs();
+        while x >= CHUNK {
+            let mut chunk = (x % CHUNK) as u64;
+            x /= CHUNK;
+            for _ in 0..19 {
+                at -= 1;
+                text[at] = b'0' + (chunk % 10) as u8;
+                chunk /= 10;
+            }
+        }
+        let mut rest = x as u64;
+        loop {
+            at -= 1;
+            text[at] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        if *self < 0 {
+            at -= 1;
+            text[at] = b'-';
+        }
+        at -= 1;
+        text[at] = b'"';
+        out.put(std::str::from_utf8(&text[at..]).expect("ASCII digits"));
         Ok(())
     }
 }

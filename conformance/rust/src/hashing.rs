@@ -1,7 +1,6 @@
 //! §2 tagged hashing: `H(tag, value) = SHA-256(utf8(tag) || 0x00 || canonical(value))`.
 
-use crate::canonical::{Canonical, CanonicalError};
-use sha2::{Digest, Sha256};
+use crate::canonical::{Canonical, CanonicalError, HashSink, Sink};
 
 pub const TAGS: [&str; 11] = [
     "qfs/v13/genesis",
@@ -29,11 +28,11 @@ pub fn digest(tag: &str, value: &(impl Canonical + ?Sized)) -> Result<[u8; 32], 
     if !TAGS.contains(&tag) {
         return Err(HashError::UnknownTag(tag.to_string()));
     }
-    let mut h = Sha256::new();
-    h.update(tag.as_bytes());
-    h.update([0u8]);
+    let mut h = HashSink::new();
+    h.put(tag);
+    h.put("\0");
     value.write_to(&mut h).map_err(HashError::Canonical)?;
-    Ok(h.finalize().into())
+    Ok(h.finish())
 }
 
 /// The digest as lowercase hex.
@@ -43,7 +42,7 @@ pub fn h(tag: &str, value: &(impl Canonical + ?Sized)) -> Result<String, HashErr
 
 /// SHA-256 without a tag of the canonical text (`inputs_hash`).
 pub fn untagged(value: &(impl Canonical + ?Sized)) -> Result<String, CanonicalError> {
-    let mut h = Sha256::new();
+    let mut h = HashSink::new();
     value.write_to(&mut h)?;
-    Ok(hex::encode(h.finalize()))
+    Ok(hex::encode(h.finish()))
 }
