@@ -73,17 +73,16 @@ export class RustReplay {
   }
 
   private async replay(json: boolean): Promise<boolean> {
-    if (this.fd === null) {
-      console.log(`rust port: not run (no ${this.nodes}-node economy in this bench)`);
+    const skip = (reason: string): true => {
+      if (json) console.log(JSON.stringify({ bench: 'rust-port', nodes: this.nodes, skipped: reason }));
+      else console.log(`rust port: SKIPPED — ${reason} (--no-rust skips this step)`);
       return true;
-    }
+    };
+    if (this.fd === null) return skip(`no ${this.nodes}-node economy in this bench`);
     writeSync(this.fd, ']}\n');
     closeSync(this.fd);
     this.fd = null;
-    if (spawnSync('cargo', ['--version']).status !== 0) {
-      console.log('rust port: SKIPPED — cargo not found on PATH (install Rust to compare the port; --no-rust skips this step)');
-      return true;
-    }
+    if (spawnSync('cargo', ['--version']).status !== 0) return skip('cargo not found on PATH (install Rust to compare the port)');
     console.error('bench: building the Rust port (cargo build --release, the first build takes a few minutes)…');
     const build = spawnSync('cargo', ['build', '--release', '--locked', '--bin', 'batch', '--message-format=json'], {
       cwd: RUST_DIR,
