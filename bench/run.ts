@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --json] [-- --sizes 1000,10000,100000] [-- --epochs N] [-- --actions N]
- *  [-- --oracle-nodes N] [-- --no-stages] [-- --v8="--max-semi-space-size=64 --single-threaded-gc"]`
+ *  [-- --oracle-nodes N] [-- --no-stages] [-- --no-rust] [-- --v8="--max-semi-space-size=64 --single-threaded-gc"]`
  *
  * The real honest epoch, `runHonestEpoch` (src/epoch/epoch.ts), on synthetic economies
  * (bench/synthetic.ts) at 1k, 10k and 100k nodes, each epoch with `--actions` submitted actions
@@ -12,6 +12,8 @@
  * Then (unless `--no-ledger`) bench/ledger.ts once per ML-DSA backend, each in its own process:
  * ledger epochs per second on the default genesis with real signatures (`--ledger-epochs`), and
  * signatures and verifications per second; the noble row is the baseline of the liboqs row.
+ * Last (unless `--no-rust`), bench/rust.ts: the largest size's epochs replayed by the Rust
+ * conformance port, which must reach the same roots and record hashes; its time and peak memory.
  *
  * Per-stage timings: after each timed epoch, the stages of that same epoch are run again one by
  * one on the same S and inputs (the exported functions `runHonestEpoch` is made of) and timed:
@@ -40,6 +42,7 @@ import { checkValidator } from '../src/epoch/validator.ts';
 import { commitRecord } from '../src/epoch/record-builder.ts';
 import type { Json } from '../src/math/canonical.ts';
 import { syntheticGenesis, syntheticInputs } from './synthetic.ts';
+import { RustReplay } from './rust.ts';
 
 const { values } = parseArgs({
   options: {
@@ -51,6 +54,7 @@ const { values } = parseArgs({
     'no-stages': { type: 'boolean', default: false },
     'no-ledger': { type: 'boolean', default: false },
     'ledger-epochs': { type: 'string', default: '20' },
+    'no-rust': { type: 'boolean', default: false },
     v8: { type: 'string' },
   },
 });
@@ -76,6 +80,9 @@ if (
   console.error('bench: --sizes takes integers >= 16 separated by commas, --epochs an integer >= 1, --actions and --oracle-nodes integers >= 0');
   process.exit(2);
 }
+
+// The largest economy's epochs are replayed by the Rust port at the end (bench/rust.ts).
+const rust = values['no-rust'] ? null : new RustReplay(Math.max(...sizes));
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
 const ms = (x: number) => Math.round(x * 10) / 10;
@@ -164,6 +171,7 @@ for (const n of sizes) {
   const g = syntheticGenesis(n);
   const ctx = epochContext(g);
   let s = initialState(g, ctx.genesisHash);
+  rust?.begin(n, g, stateRoot({ ...s })); // a copy: the root of s is not remembered for the timed epoch
   const epochMs: number[] = [];
   const epochCpu: number[] = [];
   const rootMs: number[] = [];
@@ -179,6 +187,7 @@ for (const n of sizes) {
     const [out, epochTime] = time(() => runHonestEpoch(ctx, s, inputs));
     epochMs.push(epochTime);
     epochCpu.push(lastCpu());
+    rust?.epoch(n, out, epochTime, lastCpu());
     recordHashMs.push(time(() => recordHash(out.record))[1]);
     taken += out.inputs.proposals.reduce((k, p) => k + p.actions.length, 0);
     refused += out.refusals.length;
@@ -258,3 +267,5 @@ if (!values['no-ledger']) {
     else console.log('ledger: liboqs did not load or failed its self-test here; both rows are noble');
   }
 }
+
+if (rust !== null && !(await rust.run(values.json))) process.exit(1);

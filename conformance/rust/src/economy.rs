@@ -1,12 +1,13 @@
 //! §6 steps 4–11 (HarmonicEconomics, field flow, CHR rebalancing, resonance, PSY,
 //! HoloRewardEngine, TreasuryDistributionEngine, PsiSync) and the record lists of pin P5.
 
+use crate::canonical::{self, write_object, Canonical, CanonicalError, Object, Sink};
 use crate::certified_math::{check_unsigned, floor_div, limit, mul_div, MathViolation, SCALE};
-use crate::json::{exact, int, node_values, read_id, read_unsigned};
+use crate::json::{exact, read_id, read_unsigned, NodeValue};
 use crate::psi::Field;
 use crate::state::{Chain, Constants, State, Unstake};
 use ethnum::I256;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 
 type Math<T> = Result<T, MathViolation>;
@@ -120,20 +121,95 @@ impl Action {
 }
 
 // ---------------------------------------------------------------------------------------------
-// P5 accounts and moves
+// P5 accounts and moves, and the record's other entries, as compact typed values: a commit on a
+// large chain records hundreds of thousands of them (canonical.rs writes them as documents).
 
-pub fn node_account(id: u64, what: &str) -> String {
-    format!("node:{id}:{what}")
+/// A P5 account: `node:<id>:<balance>`, `user:<id>:flx` or `treasury`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Account {
+    Node(u64, &'static str),
+    User(u64),
+    Treasury,
 }
 
-pub fn user_account(id: u64) -> String {
-    format!("user:{id}:flx")
+impl Account {
+    pub fn name(&self) -> String {
+        match self {
+            Account::Node(id, what) => format!("node:{id}:{what}"),
+            Account::User(id) => format!("user:{id}:flx"),
+            Account::Treasury => "treasury".to_string(),
+        }
+    }
 }
 
-pub const TREASURY: &str = "treasury";
+impl Canonical for Account {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        self.name().write_to(out)
+    }
+}
 
-fn move_value(kind: &str, from: String, to: String, amount: i128) -> Value {
-    json!({ "kind": kind, "from": from, "to": to, "amount": int(amount) })
+/// A move `{ kind, from, to, amount }` (P5).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Move {
+    pub kind: &'static str,
+    pub from: Account,
+    pub to: Account,
+    pub amount: i128,
+}
+
+impl Canonical for Move {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        write_object(
+            out,
+            &mut [
+                ("kind", &self.kind),
+                ("from", &self.from),
+                ("to", &self.to),
+                ("amount", &self.amount),
+            ],
+        )
+    }
+}
+
+fn move_of(kind: &'static str, from: Account, to: Account, amount: i128) -> Move {
+    Move {
+        kind,
+        from,
+        to,
+        amount,
+    }
+}
+
+/// A flow `{ a, b, from, to, demand, amount }` of step 5 (node ids).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flow {
+    pub a: u64,
+    pub b: u64,
+    pub from: u64,
+    pub to: u64,
+    pub demand: i128,
+    pub amount: i128,
+}
+
+impl Canonical for Flow {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        write_object(
+            out,
+            &mut [
+                ("a", &self.a),
+                ("b", &self.b),
+                ("from", &self.from),
+                ("to", &self.to),
+                ("demand", &self.demand),
+                ("amount", &self.amount),
+            ],
+        )
+    }
+}
+
+/// A list of typed entries (moves, flows) as a document, for the vectors.
+pub fn list_value<T: Canonical>(items: &[T]) -> Value {
+    canonical::to_value(items)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,7 +242,7 @@ pub struct Holdings {
 
 #[derive(Debug, Clone)]
 pub struct ActionsOut {
-    pub moves: Vec<Value>,
+    pub moves: Vec<Move>,
     /// The queue after the step, sorted by `(node, nonce)`.
     pub unstakes: Vec<Unstake>,
     /// `C <= S.coherence`: queued unstakes with `since < t` executed.
@@ -205,10 +281,10 @@ pub fn step_actions(
                 let (f, d) = (ix(from), ix(to));
                 h.flx[f] = sub(h.flx[f], amount)?;
                 h.flx[d] = add(h.flx[d], amount)?;
-                moves.push(move_value(
+                moves.push(move_of(
                     "transfer",
-                    node_account(from, "flx"),
-                    node_account(to, "flx"),
+                    Account::Node(from, "flx"),
+                    Account::Node(to, "flx"),
                     amount,
                 ));
             }
@@ -217,10 +293,10 @@ pub fn step_actions(
                 h.flx[i] = sub(h.flx[i], amount)?;
                 h.stake[i] = add(h.stake[i], amount)?;
                 h.atr[i] = add(h.atr[i], amount)?;
-                moves.push(move_value(
+                moves.push(move_of(
                     "stake",
-                    node_account(node, "flx"),
-                    node_account(node, "stake"),
+                    Account::Node(node, "flx"),
+                    Account::Node(node, "stake"),
                     amount,
                 ));
             }
@@ -240,10 +316,10 @@ pub fn step_actions(
                 let (f, d) = (ix(from), ix(to));
                 h.psy[f] = sub(h.psy[f], amount)?;
                 h.psy[d] = add(h.psy[d], amount)?;
-                moves.push(move_value(
+                moves.push(move_of(
                     "psy_transfer",
-                    node_account(from, "psy"),
-                    node_account(to, "psy"),
+                    Account::Node(from, "psy"),
+                    Account::Node(to, "psy"),
                     amount,
                 ));
             }
@@ -261,10 +337,10 @@ pub fn step_actions(
             h.flx[i] = add(h.flx[i], u.amount)?;
             h.atr[i] = sub(h.atr[i], u.amount)?;
             if u.amount > 0 {
-                moves.push(move_value(
+                moves.push(move_of(
                     "unstake",
-                    node_account(u.node, "stake"),
-                    node_account(u.node, "flx"),
+                    Account::Node(u.node, "stake"),
+                    Account::Node(u.node, "flx"),
                     u.amount,
                 ));
             }
@@ -287,7 +363,7 @@ pub fn step_actions(
 /// From the opening gradients and the flx after step 4, all at once: each source's budget
 /// `B_i = mulDiv(flx_i, FLOW_RATE, SCALE)` against its demand `D_i`. Returns the record's
 /// `flows` (every edge with `|d_e| > 0`, in edge order) and the moves.
-pub fn step_flow(chain: &Chain, field: &Field, flx: &mut [i128]) -> Math<(Vec<Value>, Vec<Value>)> {
+pub fn step_flow(chain: &Chain, field: &Field, flx: &mut [i128]) -> Math<(Vec<Flow>, Vec<Move>)> {
     let ids = &chain.node_ids;
     let n = chain.n_nodes();
     let mut demand_of = vec![I256::ZERO; n];
@@ -321,17 +397,21 @@ pub fn step_flow(chain: &Chain, field: &Field, flx: &mut [i128]) -> Math<(Vec<Va
             mul_div(d, budget_of[from], demand_of[from])?
         };
         let (a, b) = chain.edges[e];
-        flows.push(json!({
-            "a": int(ids[a]), "b": int(ids[b]), "from": int(ids[from]), "to": int(ids[to]),
-            "demand": int(d), "amount": int(amount),
-        }));
+        flows.push(Flow {
+            a: ids[a],
+            b: ids[b],
+            from: ids[from],
+            to: ids[to],
+            demand: d,
+            amount,
+        });
         if amount > 0 {
             delta[from] -= I256::new(amount);
             delta[to] += I256::new(amount);
-            moves.push(move_value(
+            moves.push(move_of(
                 "flow",
-                node_account(ids[from], "flx"),
-                node_account(ids[to], "flx"),
+                Account::Node(ids[from], "flx"),
+                Account::Node(ids[to], "flx"),
                 amount,
             ));
         }
@@ -439,17 +519,46 @@ pub fn step_res(chain: &Chain, field: &Field, res: &[i128]) -> Math<ResOut> {
     })
 }
 
-pub fn credits_value(chain: &Chain, credits: &[(usize, usize, i128)]) -> Value {
+/// A resonance credit `{ a, b, node, value }` (node ids).
+pub struct Credit {
+    pub a: u64,
+    pub b: u64,
+    pub node: u64,
+    pub value: i128,
+}
+
+impl Canonical for Credit {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        write_object(
+            out,
+            &mut [
+                ("a", &self.a),
+                ("b", &self.b),
+                ("node", &self.node),
+                ("value", &self.value),
+            ],
+        )
+    }
+}
+
+pub fn credits(chain: &Chain, credits: &[(usize, usize, i128)]) -> Vec<Credit> {
     let ids = &chain.node_ids;
-    Value::Array(
-        credits
-            .iter()
-            .map(|(e, i, value)| {
-                let (a, b) = chain.edges[*e];
-                json!({ "a": int(ids[a]), "b": int(ids[b]), "node": int(ids[*i]), "value": int(value) })
-            })
-            .collect(),
-    )
+    credits
+        .iter()
+        .map(|(e, i, value)| {
+            let (a, b) = chain.edges[*e];
+            Credit {
+                a: ids[a],
+                b: ids[b],
+                node: ids[*i],
+                value: *value,
+            }
+        })
+        .collect()
+}
+
+pub fn credits_value(chain: &Chain, c: &[(usize, usize, i128)]) -> Value {
+    canonical::to_value(&credits(chain, c))
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -532,7 +641,7 @@ pub struct TreasuryOut {
     /// The payout `u` per user, in user id order.
     pub payouts: Vec<i128>,
     pub paid: i128,
-    pub moves: Vec<Value>,
+    pub moves: Vec<Move>,
 }
 
 /// Treasury → nodes → users: the node's cut `k_i` (all of `r_i` for a node with no users), the
@@ -560,10 +669,10 @@ pub fn step_treasury(
         flx[i] = add(flx[i], cut)?;
         paid += I256::new(cut);
         if cut > 0 {
-            moves.push(move_value(
+            moves.push(move_of(
                 "cut",
-                TREASURY.into(),
-                node_account(ids[i], "flx"),
+                Account::Treasury,
+                Account::Node(ids[i], "flx"),
                 cut,
             ));
         }
@@ -573,10 +682,10 @@ pub fn step_treasury(
             by_user.insert(*user, u);
             paid += I256::new(u);
             if u > 0 {
-                moves.push(move_value(
+                moves.push(move_of(
                     "payout",
-                    TREASURY.into(),
-                    user_account(*user),
+                    Account::Treasury,
+                    Account::User(*user),
                     u,
                 ));
             }
@@ -596,66 +705,152 @@ pub fn step_treasury(
     })
 }
 
-pub fn users_value(chain: &Chain, payouts: &[i128]) -> Value {
-    Value::Array(
-        chain
-            .users
-            .iter()
-            .zip(payouts)
-            .map(|((user, node), u)| {
-                json!({ "user": int(user), "node": int(chain.node_ids[*node]), "u": int(u) })
-            })
-            .collect(),
-    )
+/// A payout `{ user, node, u }` of the record's rewards.
+pub struct Payout {
+    pub user: u64,
+    pub node: u64,
+    pub u: i128,
+}
+
+impl Canonical for Payout {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        write_object(
+            out,
+            &mut [("user", &self.user), ("node", &self.node), ("u", &self.u)],
+        )
+    }
+}
+
+pub fn payouts(chain: &Chain, payouts: &[i128]) -> Vec<Payout> {
+    chain
+        .users
+        .iter()
+        .zip(payouts)
+        .map(|((user, node), u)| Payout {
+            user: *user,
+            node: chain.node_ids[*node],
+            u: *u,
+        })
+        .collect()
+}
+
+pub fn users_value(chain: &Chain, p: &[i128]) -> Value {
+    canonical::to_value(&payouts(chain, p))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Steps 4–11 together: the candidate
 
-/// What steps 4–11 produce: the next state (epoch number not yet advanced) and the record's
-/// economic members.
-#[derive(Debug, Clone)]
-pub struct Candidate {
-    pub state: State,
-    pub moves: Vec<Value>,
-    pub flows: Vec<Value>,
-    pub chr: ChrOut,
-    pub res: ResOut,
-    pub psy_minted: Vec<i128>,
-    pub psy_exhausted: bool,
-    pub rewards: RewardsOut,
-    pub treasury: TreasuryOut,
+/// A node's reward `{ node, m, w, r, k }`.
+pub struct Reward {
+    pub node: u64,
+    pub m: i128,
+    pub w: i128,
+    pub r: i128,
+    pub k: i128,
 }
 
-impl Candidate {
-    /// The record's `chr`, `res`, `psy_minted` and `rewards` members (P5, P6.2).
-    pub fn record_parts(&self, chain: &Chain) -> (Value, Value, Value, Value) {
-        let ids = &chain.node_ids;
-        let per_node = |xs: &[i128]| node_values(ids.iter().copied().zip(xs.iter().copied()));
-        let chr = json!({
-            "penalties": per_node(&self.chr.penalties),
-            "shares": per_node(&self.chr.shares),
-            "pool": int(self.chr.pool),
-        });
-        let res =
-            json!({ "cap": int(self.res.cap), "credits": credits_value(chain, &self.res.credits) });
-        let nodes: Vec<Value> = self
-            .rewards
-            .nodes
-            .iter()
-            .zip(&self.treasury.cuts)
-            .zip(ids)
-            .map(|(((m, w, r), k), id)| {
-                json!({ "node": int(id), "m": int(m), "w": int(w), "r": int(r), "k": int(k) })
-            })
-            .collect();
-        let rewards = json!({
-            "budget": int(self.rewards.budget),
-            "nodes": nodes,
-            "users": users_value(chain, &self.treasury.payouts),
-        });
-        (chr, res, per_node(&self.psy_minted), rewards)
+impl Canonical for Reward {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        write_object(
+            out,
+            &mut [
+                ("node", &self.node),
+                ("m", &self.m),
+                ("w", &self.w),
+                ("r", &self.r),
+                ("k", &self.k),
+            ],
+        )
     }
+}
+
+/// The record's economic members (P5, P6.2): `moves`, `flows`, `chr`, `res`, `psy_minted`,
+/// `rewards`.
+pub struct Lists {
+    pub moves: Vec<Move>,
+    pub flows: Vec<Flow>,
+    pub chr_penalties: Vec<NodeValue>,
+    pub chr_shares: Vec<NodeValue>,
+    pub chr_pool: i128,
+    pub res_cap: i128,
+    pub res_credits: Vec<Credit>,
+    pub psy_minted: Vec<NodeValue>,
+    pub rewards_budget: i128,
+    pub rewards_nodes: Vec<Reward>,
+    pub rewards_users: Vec<Payout>,
+}
+
+impl Lists {
+    /// The lists of an aborted or frozen epoch (§6): all empty, `chr.pool` = `S.chr_pool`,
+    /// `res.cap` and `rewards.budget` 0.
+    pub fn paused(chr_pool: i128) -> Lists {
+        Lists {
+            moves: Vec::new(),
+            flows: Vec::new(),
+            chr_penalties: Vec::new(),
+            chr_shares: Vec::new(),
+            chr_pool,
+            res_cap: 0,
+            res_credits: Vec::new(),
+            psy_minted: Vec::new(),
+            rewards_budget: 0,
+            rewards_nodes: Vec::new(),
+            rewards_users: Vec::new(),
+        }
+    }
+
+    /// The record's object: the members `head` and these lists.
+    pub fn write_record(
+        &self,
+        out: &mut dyn Sink,
+        head: &[(&str, &dyn Canonical)],
+    ) -> Result<(), CanonicalError> {
+        let chr = Object(|out: &mut dyn Sink| {
+            write_object(
+                out,
+                &mut [
+                    ("penalties", &self.chr_penalties),
+                    ("shares", &self.chr_shares),
+                    ("pool", &self.chr_pool),
+                ],
+            )
+        });
+        let res = Object(|out: &mut dyn Sink| {
+            write_object(
+                out,
+                &mut [("cap", &self.res_cap), ("credits", &self.res_credits)],
+            )
+        });
+        let rewards = Object(|out: &mut dyn Sink| {
+            write_object(
+                out,
+                &mut [
+                    ("budget", &self.rewards_budget),
+                    ("nodes", &self.rewards_nodes),
+                    ("users", &self.rewards_users),
+                ],
+            )
+        });
+        let mut members = head.to_vec();
+        members.extend([
+            ("moves", &self.moves as &dyn Canonical),
+            ("flows", &self.flows),
+            ("chr", &chr),
+            ("res", &res),
+            ("psy_minted", &self.psy_minted),
+            ("rewards", &rewards),
+        ]);
+        write_object(out, &mut members)
+    }
+}
+
+/// What steps 4–11 produce: the next state (epoch number not yet advanced) and the record's
+/// economic members.
+pub struct Candidate {
+    pub state: State,
+    pub lists: Lists,
+    pub psy_exhausted: bool,
 }
 
 /// Steps 4–11 of epoch `t`. `s` is the committed state S and `opened` the state after step 1
@@ -727,18 +922,47 @@ pub fn run(
     // Step 11: the agreed ΨSync is the ledger's C.
     next.coherence = field.c;
 
+    let ids = &chain.node_ids;
+    let per_node = |xs: &[i128]| -> Vec<NodeValue> {
+        ids.iter()
+            .zip(xs)
+            .map(|(id, x)| NodeValue {
+                node: *id,
+                value: *x,
+            })
+            .collect()
+    };
     let mut moves = step4.moves;
     moves.extend(flow_moves);
-    moves.extend(paid.moves.iter().cloned());
-    Ok(Candidate {
-        state: next,
+    moves.extend(paid.moves);
+    let lists = Lists {
         moves,
         flows,
-        chr,
-        res,
-        psy_minted,
+        chr_penalties: per_node(&chr.penalties),
+        chr_shares: per_node(&chr.shares),
+        chr_pool: chr.pool,
+        res_cap: res.cap,
+        res_credits: credits(chain, &res.credits),
+        psy_minted: per_node(&psy_minted),
+        rewards_budget: rewards.budget,
+        rewards_nodes: rewards
+            .nodes
+            .iter()
+            .zip(&paid.cuts)
+            .zip(ids)
+            .map(|(((m, w, r), k), id)| Reward {
+                node: *id,
+                m: *m,
+                w: *w,
+                r: *r,
+                k: *k,
+            })
+            .collect(),
+        rewards_users: payouts(chain, &paid.payouts),
+    };
+    Ok(Candidate {
+        state: next,
+        lists,
         psy_exhausted,
-        rewards,
-        treasury: paid,
     })
 }

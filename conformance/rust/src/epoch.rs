@@ -7,15 +7,15 @@
 //! checks and phase 2 are not part of this replay: the proposals are taken as the honest agent's,
 //! and every voter's vote matches, so the epoch commits iff there is a voter (P6.10).
 
+use crate::canonical::{self, Canonical, CanonicalError, Sink};
 use crate::certified_math::{median, MathViolation, SCALE};
 use crate::economy::{self, Action};
 use crate::json::{exact, int, read_id, read_unsigned};
 use crate::psi::Field;
 use crate::state::{Chain, Mode, State};
-use crate::{canonical, hashing, oracle, validator};
+use crate::{hashing, oracle, validator};
 use ethnum::U256;
 use serde_json::{json, Value};
-use sha2::{Digest, Sha256};
 use std::fmt;
 
 pub const TAG: &str = "qfs/v13/epoch";
@@ -144,46 +144,67 @@ fn with_stakes(
     Ok(total / U256::new(members.len() as u128))
 }
 
+/// The epoch record (P6.1–P6.5, P6.10). Its economic lists are typed (`economy::Lists`): on a
+/// large chain they hold hundreds of thousands of entries, hashed as they are written; the other
+/// members are small documents.
+pub struct Record {
+    pub epoch: i128,
+    pub prev_root: String,
+    pub root: String,
+    pub outcome: &'static str,
+    pub inputs_hash: String,
+    pub active: Vec<u64>,
+    pub voters: Vec<u64>,
+    pub incidents: Vec<Value>,
+    pub events: Vec<Value>,
+    /// `null` in a frozen record.
+    pub sync: Value,
+    pub c_shards: Value,
+    pub lists: economy::Lists,
+}
+
+impl Canonical for Record {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        self.lists.write_record(
+            out,
+            &[
+                ("epoch", &self.epoch),
+                ("prev_root", &self.prev_root),
+                ("root", &self.root),
+                ("outcome", &self.outcome),
+                ("inputs_hash", &self.inputs_hash),
+                ("active", &self.active),
+                ("voters", &self.voters),
+                ("incidents", &self.incidents),
+                ("events", &self.events),
+                ("sync", &self.sync),
+                ("c_shards", &self.c_shards),
+            ],
+        )
+    }
+}
+
+impl Record {
+    /// The record as a document (what the vectors compare).
+    pub fn to_value(&self) -> Value {
+        canonical::to_value(self)
+    }
+}
+
 /// The result of one epoch: its record and the next state.
-#[derive(Debug, Clone)]
 pub struct Epoch {
-    pub record: Value,
+    pub record: Record,
     pub next: State,
 }
 
 /// `inputs_hash`: SHA-256 (no tag) of the inputs document's canonical bytes.
 pub fn inputs_hash(inputs: &Value) -> Result<String, EpochError> {
-    let bytes = canonical::encode(inputs).map_err(|e| EpochError::Inputs(e.to_string()))?;
-    Ok(hex::encode(Sha256::digest(bytes.as_bytes())))
+    hashing::untagged(inputs).map_err(|e| EpochError::Inputs(e.to_string()))
 }
 
 /// The record's hash `H("qfs/v13/epoch", record)`.
-pub fn record_hash(record: &Value) -> String {
+pub fn record_hash(record: &Record) -> String {
     hashing::h(TAG, record).expect("a record has a canonical form")
-}
-
-fn ids(xs: &[u64]) -> Value {
-    Value::Array(xs.iter().map(int).collect())
-}
-
-/// A record with the lists of an aborted or frozen epoch (§6): empty economy lists, `chr.pool` =
-/// `S.chr_pool`, `res.cap` and `rewards.budget` 0.
-fn paused_record(s: &State) -> Value {
-    json!({
-        "moves": [], "flows": [],
-        "chr": { "penalties": [], "shares": [], "pool": int(s.chr_pool) },
-        "res": { "cap": "0", "credits": [] },
-        "psy_minted": [],
-        "rewards": { "budget": "0", "nodes": [], "users": [] },
-    })
-}
-
-fn merge(mut base: Value, more: Value) -> Value {
-    let target = base.as_object_mut().unwrap();
-    for (k, v) in more.as_object().unwrap() {
-        target.insert(k.clone(), v.clone());
-    }
-    base
 }
 
 /// Step 1 over the stored snapshot entries `[{ digest, snapshot, signature }]` (sorted by
@@ -246,11 +267,20 @@ pub fn replay(chain: &Chain, s: &State, inputs: &Value) -> Result<Epoch, EpochEr
 
     let mut paused = s.clone();
     paused.epoch = t;
-    let head = |root: &str, outcome: &str| {
-        json!({
-            "epoch": int(t), "prev_root": prev_root, "root": root, "outcome": outcome,
-            "inputs_hash": inputs_hash,
-        })
+    // The members every outcome has; the others are filled in below as the outcome needs.
+    let record = |root: String, outcome: &'static str, lists: economy::Lists| Record {
+        epoch: t,
+        prev_root: prev_root.clone(),
+        root,
+        outcome,
+        inputs_hash: inputs_hash.clone(),
+        active: Vec::new(),
+        voters: Vec::new(),
+        incidents: Vec::new(),
+        events: Vec::new(),
+        sync: Value::Null,
+        c_shards: Value::Null,
+        lists,
     };
 
     // Step 0 reads no governance here; a state in safe mode freezes the epoch (P6.3, P6.10).
@@ -261,14 +291,7 @@ pub fn replay(chain: &Chain, s: &State, inputs: &Value) -> Result<Epoch, EpochEr
         {
             return bad("a frozen epoch reads no snapshot, validator answer or proposal");
         }
-        let root = paused.root();
-        let record = merge(
-            merge(head(&root, "frozen"), paused_record(s)),
-            json!({
-                "active": [], "voters": [], "incidents": [], "events": [],
-                "sync": null, "c_shards": null,
-            }),
-        );
+        let record = record(paused.root(), "frozen", economy::Lists::paused(s.chr_pool));
         return Ok(Epoch {
             record,
             next: paused,
@@ -328,9 +351,6 @@ pub fn replay(chain: &Chain, s: &State, inputs: &Value) -> Result<Epoch, EpochEr
             }))
         })
         .collect::<Result<Vec<_>, EpochError>>()?;
-    let common = json!({
-        "active": ids(&active), "voters": ids(&voters), "sync": sync, "c_shards": c_shards,
-    });
 
     // Steps 4–11 over the voters' actions in canonical order (shard, node, nonce).
     let mut actions: Vec<(u64, u64, i128, Action)> = proposals
@@ -348,31 +368,23 @@ pub fn replay(chain: &Chain, s: &State, inputs: &Value) -> Result<Epoch, EpochEr
         events.push(json!({ "kind": "psy_exhausted" }));
     }
 
-    if voters.is_empty() {
+    let (outcome, next, lists) = if voters.is_empty() {
         // Step 13 with no voter: no quorum (votes 0, needed max(1, floorDiv(2·0 + 2, 3)) = 1).
         events.push(json!({ "kind": "no_quorum", "votes": "0", "needed": "1" }));
-        let root = paused.root();
-        let record = merge(
-            merge(merge(head(&root, "abort"), paused_record(s)), common),
-            json!({ "incidents": incidents, "events": events }),
-        );
-        return Ok(Epoch {
-            record,
-            next: paused,
-        });
-    }
-
-    let mut next = candidate.state.clone();
-    next.epoch = t;
-    let root = next.root();
-    let (chr, res, psy_minted, rewards) = candidate.record_parts(chain);
-    let record = merge(
-        merge(head(&root, "commit"), common),
-        json!({
-            "incidents": incidents, "events": events,
-            "moves": candidate.moves, "flows": candidate.flows,
-            "chr": chr, "res": res, "psy_minted": psy_minted, "rewards": rewards,
-        }),
-    );
+        ("abort", paused, economy::Lists::paused(s.chr_pool))
+    } else {
+        let mut next = candidate.state;
+        next.epoch = t;
+        ("commit", next, candidate.lists)
+    };
+    let record = Record {
+        active,
+        voters,
+        incidents,
+        events,
+        sync,
+        c_shards: Value::Array(c_shards),
+        ..record(next.root(), outcome, lists)
+    };
     Ok(Epoch { record, next })
 }

@@ -1,8 +1,6 @@
 //! §2 tagged hashing: `H(tag, value) = SHA-256(utf8(tag) || 0x00 || canonical(value))`.
 
-use crate::canonical::{self, CanonicalError};
-use serde_json::Value;
-use sha2::{Digest, Sha256};
+use crate::canonical::{Canonical, CanonicalError, HashSink, Sink};
 
 pub const TAGS: [&str; 11] = [
     "qfs/v13/genesis",
@@ -25,19 +23,26 @@ pub enum HashError {
     Canonical(CanonicalError),
 }
 
-pub fn digest(tag: &str, value: &Value) -> Result<[u8; 32], HashError> {
+/// The canonical text is streamed into the hasher, never built whole.
+pub fn digest(tag: &str, value: &(impl Canonical + ?Sized)) -> Result<[u8; 32], HashError> {
     if !TAGS.contains(&tag) {
         return Err(HashError::UnknownTag(tag.to_string()));
     }
-    let body = canonical::encode(value).map_err(HashError::Canonical)?;
-    let mut h = Sha256::new();
-    h.update(tag.as_bytes());
-    h.update([0u8]);
-    h.update(body.as_bytes());
-    Ok(h.finalize().into())
+    let mut h = HashSink::new();
+    h.put(tag);
+    h.put("\0");
+    value.write_to(&mut h).map_err(HashError::Canonical)?;
+    Ok(h.finish())
 }
 
 /// The digest as lowercase hex.
-pub fn h(tag: &str, value: &Value) -> Result<String, HashError> {
+pub fn h(tag: &str, value: &(impl Canonical + ?Sized)) -> Result<String, HashError> {
     digest(tag, value).map(hex::encode)
+}
+
+/// SHA-256 without a tag of the canonical text (`inputs_hash`).
+pub fn untagged(value: &(impl Canonical + ?Sized)) -> Result<String, CanonicalError> {
+    let mut h = HashSink::new();
+    value.write_to(&mut h)?;
+    Ok(hex::encode(h.finish()))
 }

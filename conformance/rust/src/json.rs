@@ -1,6 +1,7 @@
 //! Small helpers for the documents of §4–§6: integers are canonical decimal strings (§2), and a
 //! message's schema is read strictly (exact key sets, canonical integers, §1 ranges).
 
+use crate::canonical::{write_object, Canonical, CanonicalError, Sink};
 use crate::certified_math::limit;
 use crate::genesis::parse_int;
 use ethnum::I256;
@@ -55,4 +56,17 @@ pub fn node_values(items: impl IntoIterator<Item = (u64, i128)>) -> Value {
             .map(|(node, value)| serde_json::json!({ "node": int(node), "value": int(value) }))
             .collect(),
     )
+}
+
+/// A `{ node, value }` entry, typed (the record's per-node lists).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeValue {
+    pub node: u64,
+    pub value: i128,
+}
+
+impl Canonical for NodeValue {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        write_object(out, &mut [("node", &self.node), ("value", &self.value)])
+    }
 }

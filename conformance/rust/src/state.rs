@@ -1,15 +1,108 @@
 //! §4 State: the chain's fixed description (from the genesis), the state at epoch 0, the state
-//! document and its root `R = H("qfs/v13/state", state)`.
+//! document and its root `R = H("qfs/v13/state", state)`, hashed as it is written.
 
+use crate::canonical::{self, write_object, Canonical, CanonicalError, Sink};
 use crate::certified_math::{check_unsigned, MathViolation};
 use crate::genesis::{self, Genesis, GenesisError};
-use crate::json::{exact, int, read_id, read_in, read_unsigned};
+use crate::json::{exact, read_id, read_in, read_unsigned};
 use crate::{hashing, psi};
 use ethnum::I256;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::HashMap;
 
 pub const TAG: &str = "qfs/v13/state";
+
+// The state document (§4), written member by member: a 100k-node state is hashed without
+// building its document (`write_object` sorts the members, so they are listed as §4 names them).
+
+impl Canonical for NodeState {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        write_object(
+            out,
+            &mut [
+                ("id", &self.id),
+                ("chr", &self.chr),
+                ("flx", &self.flx),
+                ("stake", &self.stake),
+                ("psy", &self.psy),
+                ("atr", &self.atr),
+                ("res", &self.res),
+                ("dis", &self.dis),
+                ("nonce", &self.nonce),
+            ],
+        )
+    }
+}
+
+/// A user `(id, flx)`.
+struct UserEntry<'a>(&'a (u64, i128));
+
+impl Canonical for UserEntry<'_> {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        write_object(out, &mut [("id", &self.0 .0), ("flx", &self.0 .1)])
+    }
+}
+
+/// A founder `(id, key)`.
+struct FounderEntry<'a>(&'a (u64, String));
+
+impl Canonical for FounderEntry<'_> {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        write_object(out, &mut [("id", &self.0 .0), ("key", &self.0 .1)])
+    }
+}
+
+impl Canonical for ShardState {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        write_object(
+            out,
+            &mut [
+                ("id", &self.id),
+                ("halted_until", &self.halted_until),
+                ("violations", &self.violations),
+                ("blacklisted", &self.blacklisted),
+            ],
+        )
+    }
+}
+
+impl Canonical for Unstake {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        write_object(
+            out,
+            &mut [
+                ("node", &self.node),
+                ("nonce", &self.nonce),
+                ("amount", &self.amount),
+                ("since", &self.since),
+            ],
+        )
+    }
+}
+
+impl Canonical for State {
+    fn write_to(&self, out: &mut dyn Sink) -> Result<(), CanonicalError> {
+        let users: Vec<UserEntry> = self.users.iter().map(UserEntry).collect();
+        let founders: Vec<FounderEntry> = self.founders.iter().map(FounderEntry).collect();
+        write_object(
+            out,
+            &mut [
+                ("genesis", &self.genesis),
+                ("epoch", &self.epoch),
+                ("mode", &self.mode.as_str()),
+                ("nodes", &self.nodes),
+                ("users", &users),
+                ("treasury", &self.treasury),
+                ("chr_pool", &self.chr_pool),
+                ("shards", &self.shards),
+                ("unstakes", &self.unstakes),
+                ("coherence", &self.coherence),
+                ("founders", &founders),
+                ("last_oracle_epoch", &self.last_oracle_epoch),
+            ],
+        )
+    }
+}
 
 /// The constants of §3, as plain integers (the bounds keep every one below `2^127`).
 #[derive(Debug, Clone)]
@@ -103,7 +196,9 @@ impl Chain {
     /// The chain of a genesis document that passes every check of §3.
     pub fn new(doc: &Value) -> Result<Chain, GenesisError> {
         let g: Genesis = genesis::validate(doc)?;
-        let genesis_hash = genesis::genesis_hash(doc)?;
+        // `validate` passed: the hash needs no second check.
+        let genesis_hash =
+            hashing::h(genesis::TAG, doc).expect("a valid genesis has a canonical form");
         let c = |name: &str| g.constants[name].as_i128();
         let k = Constants {
             a_max: c("a_max"),
@@ -297,67 +392,14 @@ impl State {
         })
     }
 
+    /// The state document (§4), as the vectors carry it.
     pub fn to_value(&self) -> Value {
-        let nodes: Vec<Value> = self
-            .nodes
-            .iter()
-            .map(|n| {
-                json!({
-                    "id": int(n.id), "chr": int(n.chr), "flx": int(n.flx), "stake": int(n.stake),
-                    "psy": int(n.psy), "atr": int(n.atr), "res": int(n.res), "dis": int(n.dis),
-                    "nonce": int(n.nonce),
-                })
-            })
-            .collect();
-        let users: Vec<Value> = self
-            .users
-            .iter()
-            .map(|(id, flx)| json!({ "id": int(id), "flx": int(flx) }))
-            .collect();
-        let shards: Vec<Value> = self
-            .shards
-            .iter()
-            .map(|s| {
-                json!({
-                    "id": int(s.id), "halted_until": int(s.halted_until),
-                    "violations": int(s.violations), "blacklisted": s.blacklisted,
-                })
-            })
-            .collect();
-        let unstakes: Vec<Value> = self
-            .unstakes
-            .iter()
-            .map(|u| {
-                json!({
-                    "node": int(u.node), "nonce": int(u.nonce), "amount": int(u.amount),
-                    "since": int(u.since),
-                })
-            })
-            .collect();
-        let founders: Vec<Value> = self
-            .founders
-            .iter()
-            .map(|(id, key)| json!({ "id": int(id), "key": key }))
-            .collect();
-        json!({
-            "genesis": self.genesis,
-            "epoch": int(self.epoch),
-            "mode": self.mode.as_str(),
-            "nodes": nodes,
-            "users": users,
-            "treasury": int(self.treasury),
-            "chr_pool": int(self.chr_pool),
-            "shards": shards,
-            "unstakes": unstakes,
-            "coherence": int(self.coherence),
-            "founders": founders,
-            "last_oracle_epoch": int(self.last_oracle_epoch),
-        })
+        canonical::to_value(self)
     }
 
     /// `R = H("qfs/v13/state", state)`, lowercase hex.
     pub fn root(&self) -> String {
-        hashing::h(TAG, &self.to_value()).expect("a state always has a canonical form")
+        hashing::h(TAG, self).expect("a state always has a canonical form")
     }
 
     /// A state document of this chain (as the vectors carry it), read strictly: every key, canonical

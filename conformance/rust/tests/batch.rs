@@ -31,6 +31,16 @@ fn run_batch(lines: &str) -> Vec<Value> {
         .collect()
 }
 
+/// Each epoch's root and record hash (an epoch's line also has its times).
+fn roots_of(epochs: &Value) -> Vec<Value> {
+    epochs
+        .as_array()
+        .expect("epochs is a list")
+        .iter()
+        .map(|e| json!({ "root": e["root"], "record_hash": e["record_hash"] }))
+        .collect()
+}
+
 #[test]
 fn batch_reproduces_the_epoch_vectors() {
     let v = load("epochs.json");
@@ -79,14 +89,14 @@ fn batch_reproduces_the_epoch_vectors() {
         let r = results.next().unwrap();
         assert_eq!(r["id"], json!(id));
         assert_eq!(r["error"], Value::Null, "{id}: {}", r["error"]);
-        assert_eq!(&r["epochs"], &Value::Array(roots.clone()), "{id}");
+        assert_eq!(&roots_of(&r["epochs"]), roots, "{id}");
         if *plain {
             assert_eq!(&r["start_root"], start_root, "{id}");
         }
         if id == "example" {
             let b = results.next().unwrap();
             assert_eq!(b["id"], json!("broken"));
-            assert_eq!(b["epochs"], json!([roots[0]]));
+            assert_eq!(roots_of(&b["epochs"]), [roots[0].clone()]);
             let err = b["error"].as_str().expect("an error");
             assert!(err.starts_with("epoch 2: "), "{err}");
         }

@@ -50,3 +50,22 @@ fn refused_inputs() {
         );
     }
 }
+
+/// Integers are written by the port's own digit loop: the edges of its 19-digit chunks and of i128.
+#[test]
+fn integers_are_decimal_strings() {
+    use qfs_conformance::canonical::encode;
+    for x in [
+        0i128,
+        7,
+        -7,
+        9_999_999_999_999_999_999,
+        10_000_000_000_000_000_000,
+        10_000_000_000_000_000_001,
+        -100_000_000_000_000_000_000_000_000_000_000_000_000,
+        i128::MAX,
+        i128::MIN,
+    ] {
+        assert_eq!(encode(&x).unwrap(), format!("\"{x}\""));
+    }
+}

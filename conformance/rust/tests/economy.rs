@@ -83,7 +83,7 @@ fn run_step(chain: &Chain, step: &str, i: &Value) -> Result<Value, MathViolation
                 &actions,
             )?;
             json!({
-                "atr": list(&h.atr), "flx": list(&h.flx), "moves": out.moves, "nonce": list(&h.nonce),
+                "atr": list(&h.atr), "flx": list(&h.flx), "moves": eco::list_value(&out.moves), "nonce": list(&h.nonce),
                 "psy": list(&h.psy), "released": out.released, "stake": list(&h.stake),
                 "unstakes": unstakes_value(&out.unstakes),
             })
@@ -92,7 +92,7 @@ fn run_step(chain: &Chain, step: &str, i: &Value) -> Result<Value, MathViolation
             let f = field()?;
             let mut flx = ints(i, "flx");
             let (flows, moves) = eco::step_flow(chain, &f, &mut flx)?;
-            json!({ "flows": flows, "flx": list(&flx), "moves": moves })
+            json!({ "flows": eco::list_value(&flows), "flx": list(&flx), "moves": eco::list_value(&moves) })
         }
         "chr" => {
             let f = field()?;
@@ -150,7 +150,7 @@ fn run_step(chain: &Chain, step: &str, i: &Value) -> Result<Value, MathViolation
             let out =
                 eco::step_treasury(chain, &ints(i, "r"), &mut flx, &mut user_flx, &mut treasury)?;
             json!({
-                "flx": list(&flx), "k": list(&out.cuts), "moves": out.moves, "paid": s(out.paid),
+                "flx": list(&flx), "k": list(&out.cuts), "moves": eco::list_value(&out.moves), "paid": s(out.paid),
                 "treasury": s(treasury), "user_flx": list(&user_flx),
                 "users": eco::users_value(chain, &out.payouts),
             })

@@ -45,7 +45,7 @@ fn epoch_vectors() {
             let record_hash = epoch::record_hash(&out.record);
             let root = out.next.root();
             elapsed += began.elapsed();
-            let r = &out.record;
+            let r = &out.record.to_value();
             report.check(&name, r["inputs_hash"] == e["inputs_hash"], || {
                 format!("inputs_hash {}", r["inputs_hash"])
             });
