@@ -1,0 +1,148 @@
+/** One attacked epoch: the run's strategies executed through the real three-window ledger. */
+import { canonicalString, type Encodable, type Json } from '../../src/math/canonical.ts';
+import { closeWindow1, closeWindow2, closeWindow3, type LedgerEpoch, type LedgerWindows, type Publication2, type Stage1 } from '../../src/coherence/coherence-ledger.ts';
+import { devLabel } from '../../src/genesis/default-genesis.ts';
+import { signGovernance, type GovernanceRecord } from '../../src/genesis/founders.ts';
+import { signSnapshot, type SignedSnapshot } from '../../src/epoch/oracle.ts';
+import { signProposal, toJson, type SignedCopy } from '../../src/ledger/proposal.ts';
+import { scenarioInputs } from '../../src/runs/scenario.ts';
+import { HonestShardAgent } from '../../src/coherence/shard-agent.ts';
+import { devKey } from '../../src/math/signatures.ts';
+import { type State } from '../../src/economics/state.ts';
+import type { GovernanceCopy } from '../../src/ledger/system-recovery.ts';
+import { signVote } from '../../src/ledger/vote.ts';
+import { SCALE } from '../../src/math/certified-math.ts';
+import { type Attack, type EpochCommand, type Mutant, PROPOSAL_EAS, type ShardAttack, VOTE_EAS } from './strategies.ts';
+import { type Chain, ORACLE_SECRET, shardSecret } from './chain.ts';
+import { lieProposal, lieVote } from './lies.ts';
+
+// ---------------------------------------------------------------------------------------------
+// One attacked epoch
+
+export type Applied = { readonly attack: Attack; applied: boolean; badSnapshot?: string };
+
+export type AttackedEpoch = {
+  readonly out: LedgerEpoch;
+  readonly stage1: Stage1;
+  readonly applied: readonly Applied[];
+  readonly governance: readonly GovernanceCopy[];
+  readonly snapshots: readonly SignedSnapshot[];
+  /** Every message each window closed with, in arrival order (what ledgerEpoch re-executes). */
+  readonly windows: LedgerWindows;
+};
+
+/** Runs epoch S.epoch + 1 of the run with its attacks through the real ledger (three windows). */
+export function attackedEpoch(chain: Chain, S: State, cmd: EpochCommand, lastAdmitted: SignedSnapshot | null, mutant?: Mutant): AttackedEpoch {
+  const { ctx } = chain;
+  const t = S.epoch + 1n;
+  const load = scenarioInputs(ctx, S, { seed: cmd.load });
+  const submitted = new Map(load.actions.map((x) => [x.shard, x.actions] as const));
+  const applied: Applied[] = cmd.attacks.map((attack) => ({ attack, applied: false }));
+
+  // Window 1: governance (founders exit safe mode when asked), snapshots (+ the oracle's lies).
+  const governance: GovernanceCopy[] = [];
+  if (cmd.exit && S.mode === 'safe') {
+    const record: GovernanceRecord = { kind: 'exit_safe_mode', genesis: ctx.genesisHash, epoch: t };
+    const founders = cmd.exit_founders ?? [0n, 1n];
+    governance.push({ record: toJson(record), signatures: founders.map((f) => signGovernance(record, f, devKey(devLabel.founder(f)).secretKey)) });
+  }
+  const snapshots: SignedSnapshot[] = [...load.snapshots];
+  for (const ap of applied) {
+    if (ap.attack.ea !== 'EA-11') continue;
+    const a = ap.attack;
+    const window = ctx.topology.constants.oracle_window;
+    const honest = load.snapshots[0];
+    const dis = (shift: bigint) => S.nodes.slice(0, 3).map((n) => ({ node: n.id, value: (n.dis + shift) % (SCALE + 1n) }));
+    let bad: SignedSnapshot | null = null;
+    const sign = (epoch: bigint, shift: bigint) => signSnapshot({ genesis: ctx.genesisHash, epoch, dis: dis(shift) }, ORACLE_SECRET());
+    if (a.kind === 'stale' && t > window + 1n) bad = sign(t - window - 1n - (a.delta % (t - window - 1n)), a.delta);
+    else if (a.kind === 'replayed' && lastAdmitted !== null) bad = lastAdmitted;
+    else if (a.kind === 'superseded' && honest !== undefined && t >= 2n && S.last_oracle_epoch < t - 1n) bad = sign(t - 1n, a.delta);
+    else bad = sign(t + 1n + (a.delta % 5n), a.delta); // future
+    snapshots.push(bad);
+    ap.badSnapshot = canonicalString(bad.snapshot as Encodable);
+  }
+  const stage1 = closeWindow1(ctx, S, governance, snapshots);
+  const p1 = stage1.publication;
+
+  // Window 2: the validator (honest = no answer; EA-12 = the engine's ψ with one value changed), proposals.
+  let validator: Json | null = null;
+  for (const ap of applied) {
+    if (ap.attack.ea !== 'EA-12' || stage1.frozen) continue;
+    const psi = stage1.field.psi.map((v, i) => ({ node: ctx.topology.nodeIds[i]!, value: v }));
+    const k = Number(ap.attack.pick % BigInt(psi.length));
+    psi[k] = { node: psi[k]!.node, value: psi[k]!.value + ap.attack.delta };
+    validator = toJson({ epoch: t, psi });
+  }
+  const agents = ctx.genesis.shards.map((s) => new HonestShardAgent(s.id, shardSecret(s.id), () => submitted.get(s.id) ?? []));
+  const attackOf = new Map<bigint, Applied>();
+  for (const ap of applied) if ('shard' in ap.attack) attackOf.set(ap.attack.shard, ap);
+  const proposals: SignedCopy[] = [];
+  if (!stage1.frozen) {
+    for (const agent of agents) {
+      const body = agent.proposalBody(p1);
+      if (body === null) continue;
+      const ap = attackOf.get(agent.shard);
+      const honestCopy = () => signProposal(body, agent.secretKey);
+      if (ap === undefined || !PROPOSAL_EAS.includes(ap.attack.ea)) {
+        proposals.push(honestCopy());
+        continue;
+      }
+      const a = ap.attack as ShardAttack;
+      if (a.ea === 'EA-8') {
+        const variant = { ...body, reports: { ...body.reports, sync: body.reports.sync + a.delta } };
+        proposals.push(honestCopy(), signProposal(variant, agent.secretKey));
+        ap.applied = true;
+        continue;
+      }
+      const lie = lieProposal(a, body, p1, chain);
+      if (lie === null) proposals.push(honestCopy());
+      else {
+        proposals.push(signProposal(lie, agent.secretKey));
+        ap.applied = true;
+      }
+    }
+  }
+  const stage2 = closeWindow2(stage1, validator, mutant === 'first-proposal-wins' ? firstProposalWins(proposals) : proposals);
+  const p2: Publication2 | null = stage2.publication;
+
+  // Window 3: votes.
+  const votes: SignedCopy[] = [];
+  if (p2 !== null && p2.candidate !== null) {
+    for (const agent of agents) {
+      const vote = agent.voteBody(p2);
+      if (vote === null) continue;
+      const ap = attackOf.get(agent.shard);
+      if (ap !== undefined && VOTE_EAS.includes(ap.attack.ea)) {
+        const lie = lieVote(ap.attack as ShardAttack, vote);
+        if (lie !== null) {
+          votes.push(signVote(lie, agent.secretKey));
+          ap.applied = true;
+          continue;
+        }
+      }
+      votes.push(signVote(vote, agent.secretKey));
+    }
+  }
+  const out = closeWindow3(stage2, votes);
+  for (const ap of applied) {
+    if (ap.attack.ea === 'EA-11') ap.applied = !stage1.frozen;
+    if (ap.attack.ea === 'EA-12') ap.applied = !stage1.frozen;
+  }
+  const windows: LedgerWindows = { governance, snapshots: stage1.frozen ? [] : snapshots, validator: stage1.frozen ? null : validator, proposals, votes };
+  return { out, stage1, applied, governance, snapshots, windows };
+}
+
+/**
+ * Planted bug "first-proposal-wins": a ledger that reads only the first proposal each shard sent
+ * (so an equivocating shard's first proposal counts and EA-8 goes undetected).
+ */
+export function firstProposalWins(proposals: readonly SignedCopy[]): SignedCopy[] {
+  const seen = new Set<string>();
+  return proposals.filter((p) => {
+    const shard = String((p.message as Record<string, Json>).shard);
+    if (seen.has(shard)) return false;
+    seen.add(shard);
+    return true;
+  });
+}

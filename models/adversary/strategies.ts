@@ -1,0 +1,69 @@
+/** Byzantine strategies as data (SPEC §8): attacks, epoch commands, planted bugs, the expected incident of each attack. */
+import { EA_IDS, EA_TABLE, type EaId } from '../../src/core/vocabulary.ts';
+import { type Triple } from './report.ts';
+
+// ---------------------------------------------------------------------------------------------
+// Strategies as data
+
+export const EAS = EA_IDS;
+export type Ea = EaId;
+
+export type ShardAttack =
+  | { readonly ea: 'EA-1'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint }
+  | { readonly ea: 'EA-2'; readonly shard: bigint; readonly below: boolean; readonly delta: bigint }
+  | { readonly ea: 'EA-3'; readonly shard: bigint; readonly field: 'payouts' | 'flx_delta'; readonly pick: bigint; readonly delta: bigint }
+  | { readonly ea: 'EA-4'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint }
+  | { readonly ea: 'EA-5'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint }
+  | { readonly ea: 'EA-6'; readonly shard: bigint; readonly flaw: 'zero' | 'overdraft' | 'foreign' | 'nonce'; readonly pick: bigint }
+  | { readonly ea: 'EA-7'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint }
+  | { readonly ea: 'EA-8'; readonly shard: bigint; readonly delta: bigint }
+  | { readonly ea: 'EA-9'; readonly shard: bigint }
+  | { readonly ea: 'EA-10'; readonly shard: bigint; readonly side: 'in' | 'out'; readonly delta: bigint }
+  | { readonly ea: 'EA-13'; readonly shard: bigint; readonly field: 'multipliers' | 'rewards' | 'psy_minted'; readonly pick: bigint; readonly delta: bigint };
+
+export type OracleAttack = { readonly ea: 'EA-11'; readonly kind: 'stale' | 'future' | 'replayed' | 'superseded'; readonly delta: bigint };
+export type ValidatorAttack = { readonly ea: 'EA-12'; readonly pick: bigint; readonly delta: bigint };
+export type Attack = ShardAttack | OracleAttack | ValidatorAttack;
+
+/** One epoch of a run: the honest load's seed, the attacks, and whether the founders exit safe mode (if in it). */
+export type EpochCommand = {
+  readonly load: bigint;
+  readonly attacks: readonly Attack[];
+  readonly exit: boolean;
+  /** The founders who sign the exit record (default: founders 0 and 1, the threshold M = 2 of the built-in chains). */
+  readonly exit_founders?: readonly bigint[];
+};
+/** Planted bugs the harness can run the ledger with (to show that it catches them; models/adversary.ts applies them). */
+export const MUTANTS = ['first-proposal-wins'] as const;
+export type Mutant = (typeof MUTANTS)[number];
+export type AdversaryRun = { readonly shards: bigint; readonly byzantine: readonly bigint[]; readonly epochs: readonly EpochCommand[]; readonly mutant?: Mutant };
+
+export const PROPOSAL_EAS: readonly Ea[] = ['EA-1', 'EA-2', 'EA-6', 'EA-7', 'EA-8', 'EA-9'];
+export const VOTE_EAS: readonly Ea[] = ['EA-3', 'EA-4', 'EA-5', 'EA-10', 'EA-13'];
+
+/** The `(code, ea, shard)` an applied attack must add (SPEC §7, §8). */
+export function expectedTriple(a: Attack): Triple {
+  switch (a.ea) {
+    case 'EA-1':
+    case 'EA-4':
+    case 'EA-5':
+    case 'EA-6':
+    case 'EA-9':
+      return ['CIR-302', a.ea, a.shard];
+    case 'EA-2':
+    case 'EA-7':
+    case 'EA-8':
+      return ['CIR-412', a.ea, a.shard];
+    case 'EA-3':
+    case 'EA-10':
+      return ['CIR-511', a.ea, a.shard];
+    case 'EA-13':
+      return [null, 'EA-13', a.shard];
+    case 'EA-11':
+    case 'EA-12':
+      return [null, a.ea, null];
+  }
+}
+
+/** SPEC §8's response column, as reports print it (src/core/vocabulary.ts). */
+export const EXPECTED_RESPONSE: Readonly<Record<Ea, string>> = Object.fromEntries(EA_IDS.map((ea) => [ea, EA_TABLE[ea].response])) as Record<Ea, string>;
