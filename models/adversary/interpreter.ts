@@ -12,7 +12,7 @@ import { type State } from '../../src/economics/state.ts';
 import type { GovernanceCopy } from '../../src/ledger/system-recovery.ts';
 import { signVote } from '../../src/ledger/vote.ts';
 import { SCALE } from '../../src/math/certified-math.ts';
-import { type Attack, type EpochCommand, type Mutant, PROPOSAL_EAS, type ShardAttack, VOTE_EAS } from './strategies.ts';
+import { type Attack, type EpochCommand, type Mutant, PROPOSAL_EAS, type ShardAttack, VOTE_EAS, type VoteMove } from './strategies.ts';
 import { type Chain, ORACLE_SECRET, shardSecret } from './chain.ts';
 import { lieProposal, lieVote } from './lies.ts';
 
@@ -29,7 +29,13 @@ export type AttackedEpoch = {
   readonly snapshots: readonly SignedSnapshot[];
   /** Every message each window closed with, in arrival order (what ledgerEpoch re-executes). */
   readonly windows: LedgerWindows;
+  /** The epoch's vote moves and whether each applied. */
+  readonly moves: readonly MoveOutcome[];
+  /** Honest voters whose votes the network delayed past window 3 (EA-13 `starve`). */
+  readonly delayed: readonly bigint[];
 };
+
+export type MoveOutcome = { readonly move: VoteMove; applied: boolean };
 
 /** Runs epoch S.epoch + 1 of the run with its attacks through the real ledger (three windows). */
 export function attackedEpoch(chain: Chain, S: State, cmd: EpochCommand, lastAdmitted: SignedSnapshot | null, mutant?: Mutant): AttackedEpoch {
@@ -106,31 +112,94 @@ export function attackedEpoch(chain: Chain, S: State, cmd: EpochCommand, lastAdm
   const stage2 = closeWindow2(stage1, validator, mutant === 'first-proposal-wins' ? firstProposalWins(proposals) : proposals);
   const p2: Publication2 | null = stage2.publication;
 
-  // Window 3: votes.
-  const votes: SignedCopy[] = [];
-  if (p2 !== null && p2.candidate !== null) {
+  // Window 3: votes (each shard's copies in agent order), then the moves and the network's delays.
+  const ballot = new Map<bigint, SignedCopy[]>();
+  const honestVoters: bigint[] = [];
+  const moves: MoveOutcome[] = (cmd.moves ?? []).map((move) => ({ move, applied: false }));
+  const moveOf = new Map(moves.map((m) => [m.move.shard, m] as const));
+  const delayed: bigint[] = [];
+  const candidate = p2?.candidate ?? null;
+  if (p2 !== null && candidate !== null) {
     for (const agent of agents) {
       const vote = agent.voteBody(p2);
-      if (vote === null) continue;
+      const mv = moveOf.get(agent.shard);
+      const cast = (...copies: Json[]) => ballot.set(agent.shard, copies.map((c) => signVote(c, agent.secretKey)));
+      if (vote === null) {
+        // Not a voter (halted, blacklisted, inactive, an offender): a Byzantine shard votes anyway.
+        if (mv?.move.move === 'vote-anyway') {
+          cast(nonVoterVote(chain, t, agent.shard, mv.move.root === 'candidate' ? candidate.root : otherRoot(candidate.root, 1n)));
+          mv.applied = true;
+        }
+        continue;
+      }
       const ap = attackOf.get(agent.shard);
       if (ap !== undefined && VOTE_EAS.includes(ap.attack.ea)) {
         const lie = lieVote(ap.attack as ShardAttack, vote);
         if (lie !== null) {
-          votes.push(signVote(lie, agent.secretKey));
+          cast(lie);
           ap.applied = true;
           continue;
         }
       }
-      votes.push(signVote(vote, agent.secretKey));
+      const honest = toJson(vote);
+      if (mv !== undefined && mv.move.move !== 'vote-anyway') {
+        mv.applied = true;
+        const m = mv.move;
+        if (m.move === 'withhold') continue;
+        if (m.move === 'duplicate') cast(honest, honest);
+        else if (m.move === 'equivocate') cast(honest, toJson({ ...vote, root: otherRoot(vote.root, m.delta) }));
+        else cast(toJson({ ...vote, root: otherRoot(vote.root, 1n) }));
+        continue;
+      }
+      cast(honest);
+      honestVoters.push(agent.shard);
+    }
+    // EA-13 `starve`: delay honest votes until the others hold exactly quorum − 1 matching votes.
+    const starving = applied.find((ap) => ap.applied && ap.attack.ea === 'EA-13' && ap.attack.starve === true);
+    if (starving !== undefined) {
+      const n = BigInt(p2.voters.length);
+      const twoThirds = (2n * n + 2n) / 3n;
+      const needed = twoThirds > 1n ? twoThirds : 1n;
+      const others = honestVoters.filter((x) => x !== (starving.attack as ShardAttack).shard);
+      const drop = BigInt(others.length) - (needed - 1n);
+      for (const x of others.slice(others.length - Number(drop > 0n ? drop : 0n))) {
+        ballot.delete(x);
+        delayed.push(x);
+      }
     }
   }
+  const votes: SignedCopy[] = [...ballot.values()].flat();
   const out = closeWindow3(stage2, votes);
   for (const ap of applied) {
     if (ap.attack.ea === 'EA-11') ap.applied = !stage1.frozen;
     if (ap.attack.ea === 'EA-12') ap.applied = !stage1.frozen;
   }
   const windows: LedgerWindows = { governance, snapshots: stage1.frozen ? [] : snapshots, validator: stage1.frozen ? null : validator, proposals, votes };
-  return { out, stage1, applied, governance, snapshots, windows };
+  return { out, stage1, applied, governance, snapshots, windows, moves, delayed };
+}
+
+/** A 32-byte root other than `root` (XOR with a non-zero value). */
+export function otherRoot(root: string, delta: bigint): string {
+  const mask = delta % 2n ** 256n === 0n ? 1n : delta % 2n ** 256n;
+  return (BigInt(`0x${root}`) ^ mask).toString(16).padStart(64, '0');
+}
+
+/** A well-formed vote of a shard that is not a voter: zero claims for its nodes (it has no computed claims to copy). */
+function nonVoterVote(chain: Chain, t: bigint, shard: bigint, root: string): Json {
+  const nodes = chain.genesis.nodes.filter((n) => n.shard === shard);
+  const zeros = nodes.map((n) => ({ node: n.id, value: 0n }));
+  const claims = {
+    chr_delta: zeros,
+    flx_delta: zeros,
+    res: zeros,
+    psy_minted: zeros,
+    multipliers: zeros,
+    rewards: zeros,
+    payouts: nodes.map((n) => ({ node: n.id, cut: 0n, users: n.users.map((u) => ({ user: u.id, value: 0n })) })),
+    cross_out: [],
+    cross_in: [],
+  };
+  return toJson({ epoch: t, shard, root, claims });
 }
 
 /**

@@ -1,7 +1,9 @@
 /** The lies of Byzantine shards on honest proposals and votes (each null when it cannot apply). */
 import { type Json } from '../../src/math/canonical.ts';
 import { type Publication1 } from '../../src/coherence/coherence-ledger.ts';
-import { actionDigest, compareActions, stakeCoherence, readAction } from '../../src/economics/action-rules.ts';
+import { actionDigest, compareActions, readAction } from '../../src/economics/action-rules.ts';
+import { triangles } from '../../src/field/psi-field.ts';
+import { boundaryStakes } from '../ledger-model/coherence.ts';
 import { type EpochContext } from '../../src/epoch/epoch.ts';
 import { actingNode, type Action } from '../../src/economics/harmonic-economics.ts';
 import { type ProposalBody } from '../../src/economics/honest-agent.ts';
@@ -33,6 +35,16 @@ export function lieProposal(a: ShardAttack, body: ProposalBody, p1: Publication1
   const reports = json.reports as Record<string, Json>;
   switch (a.ea) {
     case 'EA-1': {
+      if (a.report === 'gradient') {
+        const lie = gradientLie(chain, p1, a.shard, a.pick, a.delta);
+        if (lie !== null) {
+          const gradients = [...(reports.gradients as Json[])] as { a: string; b: string; value: string }[];
+          const g = gradients[lie.k]!;
+          gradients[lie.k] = { ...g, value: (BigInt(g.value) + lie.d).toString() };
+          return { ...json, reports: { ...reports, gradients } };
+        }
+        // No owned edge can carry a lie within the curl bound: the shard lies about a ψ instead.
+      }
       const psi = [...(reports.psi as Json[])] as { node: string; value: string }[];
       const k = Number(a.pick % BigInt(psi.length));
       psi[k] = { node: psi[k]!.node, value: (BigInt(psi[k]!.value) + a.delta).toString() };
@@ -91,20 +103,22 @@ export function lieProposal(a: ShardAttack, body: ProposalBody, p1: Publication1
       return { ...json, reports: { ...reports, gradients } };
     }
     case 'EA-9': {
-      // All-in stakes by the shard's nodes without actions, largest FLX first, until C_s diverges.
+      // Stakes by the shard's nodes without actions, largest FLX first, sized by the spec's own
+      // EA-9 quantities (models/ledger-model/coherence.ts) to land just over (or within) the bound.
       const s = topo.shardIndex.get(a.shard)!;
       const acting = new Set(body.actions.map(actingNode));
-      const free = topo.shardNodes[s]!.map((i) => basis.nodes[i]!).filter((n) => !acting.has(n.id) && n.flx > 0n);
-      free.sort((x, y) => (x.flx > y.flx ? -1 : x.flx < y.flx ? 1 : x.id < y.id ? -1 : 1));
-      const added: Action[] = [];
-      for (const n of free) {
-        added.push({ kind: 'stake', node: n.id, amount: n.flx, nonce: n.nonce + 1n } as Action);
-        const actions = sortActions([...body.actions, ...added]);
-        const cs = stakeCoherence(basis, a.shard, actions);
-        const diff = cs.with_stakes > cs.open ? cs.with_stakes - cs.open : cs.open - cs.with_stakes;
-        if (diff > cs.bound) return toJson({ ...body, actions });
-      }
-      return null;
+      const free = topo.shardNodes[s]!.filter((i) => !acting.has(basis.nodes[i]!.id) && basis.nodes[i]!.flx > 0n);
+      free.sort((x, y) => {
+        const nx = basis.nodes[x]!;
+        const ny = basis.nodes[y]!;
+        return nx.flx > ny.flx ? -1 : nx.flx < ny.flx ? 1 : nx.id < ny.id ? -1 : 1;
+      });
+      const base = new Map<number, bigint>();
+      for (const x of body.actions) if (x.kind === 'stake') base.set(topo.nodeIndex.get(x.node)!, (base.get(topo.nodeIndex.get(x.node)!) ?? 0n) + x.amount);
+      const stakes = boundaryStakes(basis.nodes, topo.shardNodes[s]!, c.delta_max, free.map((i) => ({ i, flx: basis.nodes[i]!.flx })), a.side ?? 'over', base);
+      if (stakes === null) return null;
+      const added = stakes.map(({ i, amount }) => ({ kind: 'stake', node: basis.nodes[i]!.id, amount, nonce: basis.nodes[i]!.nonce + 1n }) as Action);
+      return toJson({ ...body, actions: sortActions([...body.actions, ...added]) });
     }
     case 'EA-8':
       return null; // handled by the caller (two proposals)
@@ -180,4 +194,38 @@ export function lieVote(a: ShardAttack, vote: VoteBody): Json | null {
     default:
       return null;
   }
+}
+
+/**
+ * EA-1 about a gradient: the owned edge `pick` (mod their number) and a non-zero change that keeps
+ * every triangle through the edge within the curl bound (so EA-7, checked first, does not fire).
+ * Null when no owned edge allows one.
+ */
+function gradientLie(chain: Chain, p1: Publication1, shard: bigint, pick: bigint, delta: bigint): { readonly k: number; readonly d: bigint } | null {
+  const topo = chain.ctx.topology;
+  const owned = ownedEdges(topo, topo.shardIndex.get(shard)!);
+  if (owned.length === 0) return null;
+  const field = p1.basis.field;
+  const bound = exactMulDiv(field.c, topo.constants.delta_curl, SCALE);
+  const all = triangles(topo);
+  for (let step = 0; step < owned.length; step++) {
+    const k = Number((pick + BigInt(step)) % BigInt(owned.length));
+    const e = owned[k]!;
+    let lo: bigint | null = null; // the allowed change is [lo, hi] (unbounded while null)
+    let hi: bigint | null = null;
+    for (const tr of all) {
+      const sign = tr.ab === e || tr.bc === e ? 1n : tr.ac === e ? -1n : 0n;
+      if (sign === 0n) continue;
+      const curl = field.gradients[tr.ab]! + field.gradients[tr.bc]! - field.gradients[tr.ac]!;
+      // |curl + sign·d| ≤ bound
+      const l = sign === 1n ? -bound - curl : curl - bound;
+      const h = sign === 1n ? bound - curl : curl + bound;
+      lo = lo === null || l > lo ? l : lo;
+      hi = hi === null || h < hi ? h : hi;
+    }
+    if (hi === null || lo === null) return { k, d: delta }; // in no triangle: any lie
+    if (hi >= 1n) return { k, d: 1n + ((delta - 1n) % hi) };
+    if (lo <= -1n) return { k, d: -1n - ((delta - 1n) % -lo) };
+  }
+  return null;
 }

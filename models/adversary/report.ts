@@ -57,6 +57,8 @@ export type EpochReport = {
   readonly root: string;
   readonly attacks: readonly AttackOutcome[];
   readonly safeModeEntered: boolean;
+  /** The epoch's vote moves: applied (the shard was in the position to make it) and the expected event observed. */
+  readonly moves: readonly { readonly move: string; readonly applied: boolean; readonly detected: boolean }[];
 };
 
 export type RunReport = {
@@ -67,6 +69,8 @@ export type RunReport = {
   readonly start: State;
   readonly steps: readonly { readonly record: EpochRecord; readonly next: State }[];
   readonly aborted: bigint;
+  /** Aborts caused by the network delaying honest votes (EA-13 `starve`), not counted in `aborted`. */
+  readonly networkAborts: bigint;
   readonly safeModeEntries: bigint;
   readonly bound: { readonly aborts: bigint; readonly safeMode: bigint };
 };

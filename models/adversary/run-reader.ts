@@ -1,6 +1,6 @@
 /** Reading a run back from its canonical JSON (a stored counterexample's `commands`, SPEC §12). */
 import { type Json } from '../../src/math/canonical.ts';
-import { type AdversaryRun, type Attack, EAS, MUTANTS } from './strategies.ts';
+import { type AdversaryRun, type Attack, EAS, MUTANTS, type VoteMove, VOTE_MOVES } from './strategies.ts';
 import { jsonOf } from './report.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -24,6 +24,7 @@ export function readAttack(j: Json, where: string): Attack {
   const delta = () => big(o.delta, `${where}.delta`);
   switch (ea) {
     case 'EA-1':
+      return { ea, shard: shard(), pick: pick(), delta: delta(), ...(o.report === undefined ? {} : { report: oneOf(o.report, ['psi', 'gradient'] as const, `${where}.report`) }) };
     case 'EA-4':
     case 'EA-5':
     case 'EA-7':
@@ -37,11 +38,11 @@ export function readAttack(j: Json, where: string): Attack {
     case 'EA-8':
       return { ea, shard: shard(), delta: delta() };
     case 'EA-9':
-      return { ea, shard: shard() };
+      return { ea, shard: shard(), ...(o.side === undefined ? {} : { side: oneOf(o.side, ['over', 'under'] as const, `${where}.side`) }) };
     case 'EA-10':
       return { ea, shard: shard(), side: oneOf(o.side, ['in', 'out'] as const, `${where}.side`), delta: delta() };
     case 'EA-13':
-      return { ea, shard: shard(), field: oneOf(o.field, ['multipliers', 'rewards', 'psy_minted'] as const, `${where}.field`), pick: pick(), delta: delta() };
+      return { ea, shard: shard(), field: oneOf(o.field, ['multipliers', 'rewards', 'psy_minted'] as const, `${where}.field`), pick: pick(), delta: delta(), ...(o.starve === true ? { starve: true } : {}) };
     case 'EA-11':
       return { ea, kind: oneOf(o.kind, ['stale', 'future', 'replayed', 'superseded'] as const, `${where}.kind`), delta: delta() };
     case 'EA-12':
@@ -84,7 +85,27 @@ export function readRunCommands(commands: readonly Json[]): AdversaryRun {
         exit: eo.exit === true,
         ...(founders === undefined ? {} : { exit_founders: founders.map((x, k) => big(x, `${where}.exit_founders[${k}]`)) }),
         attacks: attacks.map((a, k) => readAttack(a, `${where}.attacks[${k}]`)),
+        ...(eo.moves === undefined ? {} : { moves: readMoves(eo.moves, `${where}.moves`) }),
       };
     }),
   };
+}
+
+function readMoves(j: Json, where: string): VoteMove[] {
+  if (!Array.isArray(j)) throw new Error(`adversary run: ${where} must be an array`);
+  return j.map((x, k) => {
+    const o = x as Record<string, Json>;
+    const at = `${where}[${k}]`;
+    if (o === null || typeof o !== 'object' || Array.isArray(o)) throw new Error(`adversary run: ${at} is not an object`);
+    const move = oneOf(o.move, VOTE_MOVES, `${at}.move`);
+    const shard = big(o.shard, `${at}.shard`);
+    switch (move) {
+      case 'vote-anyway':
+        return { move, shard, root: oneOf(o.root, ['candidate', 'other'] as const, `${at}.root`) };
+      case 'equivocate':
+        return { move, shard, delta: big(o.delta, `${at}.delta`) };
+      default:
+        return { move, shard };
+    }
+  });
 }

@@ -20,13 +20,17 @@
  * `f·BLACKLIST_AFTER` safe-mode entries (no reinstatements are generated, so r = 0).
  */
 import { canonicalString, type Encodable } from '../../src/math/canonical.ts';
-import { checkLedgerEpoch, checkRecordReplay, quorumNeeded } from '../../src/coherence/coherence-ledger.ts';
-import type { EpochRecord } from '../../src/epoch/epoch-record.ts';
+import { checkLedgerEpoch, checkRecordReplay, LedgerFatal, quorumNeeded } from '../../src/coherence/coherence-ledger.ts';
+import type { EpochEvent, EpochRecord } from '../../src/epoch/epoch-record.ts';
+import type { LedgerInputs } from '../../src/ledger/ledger-inputs.ts';
+import { plantBug, PLANTED_BUGS, type PlantedBug } from '../../src/core/planted.ts';
+import { modelVotes, recordVoteView } from '../ledger-model/votes.ts';
+import { expectedOracleReason } from '../ledger-model/oracle.ts';
 import { type SignedSnapshot } from '../../src/epoch/oracle.ts';
 import { chrSupply, flxSupply, type State } from '../../src/economics/state.ts';
-import { type AdversaryRun, type Ea, PROPOSAL_EAS, expectedTriple } from './strategies.ts';
+import { type AdversaryRun, type Attack, type Ea, PROPOSAL_EAS, expectedTriple, expectsIncident, type VoteMove } from './strategies.ts';
 import { type Chain, adversaryChain } from './chain.ts';
-import { AdversaryFailure, type AttackOutcome, type EpochReport, type RunReport, jsonOf, sortedKeys, triple } from './report.ts';
+import { AdversaryFailure, type AttackOutcome, type EpochReport, type RunReport, jsonOf, sortedKeys, triple, tripleKey } from './report.ts';
 import { type AttackedEpoch, attackedEpoch } from './interpreter.ts';
 import { snapshotDigestOf, twinOf } from './twin.ts';
 import { type HistoryEntry, pauseShift } from './pause-shift.ts';
@@ -43,13 +47,20 @@ export function executeRun(run: AdversaryRun, visit: (x: RunEpoch) => void, chai
   let S = chain.S0;
   let prevRecord: EpochRecord | null = null;
   let lastAdmitted: SignedSnapshot | null = null;
-  for (const cmd of run.epochs) {
-    const e = attackedEpoch(chain, S, cmd, lastAdmitted, run.mutant);
-    visit({ chain, S, prevRecord, e });
-    const admittedDigest = e.stage1.oracle.admitted?.digest;
-    if (admittedDigest !== undefined) lastAdmitted = e.snapshots.find((x) => snapshotDigestOf(x) === admittedDigest) ?? lastAdmitted;
-    prevRecord = e.out.record;
-    S = e.out.state;
+  // A planted src/ bug is on for the whole run, the harness's checks included (they may share it).
+  const bug = (PLANTED_BUGS as readonly string[]).includes(run.mutant ?? '') ? (run.mutant as PlantedBug) : null;
+  plantBug(bug);
+  try {
+    for (const cmd of run.epochs) {
+      const e = attackedEpoch(chain, S, cmd, lastAdmitted, run.mutant);
+      visit({ chain, S, prevRecord, e });
+      const admittedDigest = e.stage1.oracle.admitted?.digest;
+      if (admittedDigest !== undefined) lastAdmitted = e.snapshots.find((x) => snapshotDigestOf(x) === admittedDigest) ?? lastAdmitted;
+      prevRecord = e.out.record;
+      S = e.out.state;
+    }
+  } finally {
+    plantBug(null);
   }
 }
 
@@ -65,6 +76,7 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
   const roots: string[] = [];
   const epochs: EpochReport[] = [];
   let aborted = 0n;
+  let networkAborts = 0n;
   let safeModeEntries = 0n;
   /** The attack that entered safe mode (frozen epochs are its pause), when one attack alone did. */
   let safeCause: Ea | null = null;
@@ -74,8 +86,12 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
     throw new AdversaryFailure(id, t, message, jsonOf(expected), jsonOf(actual), [...roots]);
   };
 
+  // The ledger refusing to go on (LedgerFatal: an abort that breaks an invariant too) is a failure of its epoch.
+  let current = chain.S0.epoch + 1n;
+  try {
   executeRun(run, ({ S, prevRecord, e }) => {
     const t = S.epoch + 1n;
+    current = t + 1n;
     const { out } = e;
     const rec = out.record;
     const next = out.state;
@@ -99,8 +115,25 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
       if (rec.outcome === 'commit' && twin.root !== rec.root) fail('adversary.twin', t, "the committed root is not the twin's", twin.root, rec.root);
     }
 
+    // Steps 12–13 against the independent model (models/ledger-model/votes.ts).
+    if (rec.outcome !== 'frozen') {
+      const model = modelVotes({
+        t,
+        topology: ctx.topology,
+        keys: shardKeys(chain),
+        voters: rec.voters,
+        candidate: e.out.publications.window2?.candidate ?? null,
+        mathAbort: rec.incidents.some((i) => (i.evidence as { cause?: string }).cause === 'math_violation'),
+        inputs: e.out.inputs as LedgerInputs,
+      });
+      const seen = recordVoteView(rec.events, rec.incidents);
+      if (canonicalString(jsonOf(seen.events)) !== canonicalString(jsonOf(model.events))) fail('ledger-model.votes', t, "step 12–13 events are not the model's", model.events, seen.events);
+      if (canonicalString(jsonOf(seen.incidents)) !== canonicalString(jsonOf(model.incidents))) fail('ledger-model.votes', t, "step-12 incidents are not the model's", model.incidents, seen.incidents);
+      if (model.outcome !== rec.outcome) fail('ledger-model.votes', t, `steps 12–13 decide ${model.outcome} (${model.matching} of ${model.needed} matching votes)`, model.outcome, rec.outcome);
+    }
+
     // Incidents: the twin's plus exactly the expected ones.
-    const expectedTriples = [...twin.triples, ...e.applied.filter((ap) => ap.applied).map((ap) => expectedTriple(ap.attack))];
+    const expectedTriples = [...twin.triples, ...e.applied.filter((ap) => ap.applied && expectsIncident(ap.attack)).map((ap) => expectedTriple(ap.attack))];
     const want = sortedKeys(expectedTriples);
     const got = sortedKeys(rec.incidents.map(triple));
     if (canonicalString(want) !== canonicalString(got)) fail('adversary.incidents', t, "the incidents are not the twin's plus the expected ones", want, got);
@@ -112,7 +145,7 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
       if (!ap.applied) continue;
       const a = ap.attack;
       const [code] = expectedTriple(a);
-      if ('shard' in a && (code === 'CIR-302' || code === 'CIR-412' || code === 'CIR-511')) {
+      if ('shard' in a && expectsIncident(a) && (code === 'CIR-302' || code === 'CIR-412' || code === 'CIR-511')) {
         const before = shardOf(a.shard);
         const after = nextOf(a.shard);
         if (after.halted_until < t + H) fail('adversary.response', t, `${a.ea}: shard ${a.shard} is not halted until ${t + H}`, (t + H).toString(), after.halted_until.toString());
@@ -142,6 +175,15 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
         if (e.stage1.oracle.admitted?.digest === snapshotDigestOf(bad)) {
           fail('adversary.response', t, 'EA-11: the lying snapshot was admitted', 'rejected', 'admitted');
         }
+        // The reason is part of what is asserted (models/ledger-model/oracle.ts, from the spec).
+        const epoch = BigInt((bad.snapshot as { epoch: string }).epoch);
+        const want = expectedOracleReason(epoch, t, ctx.topology.constants.oracle_window, S.last_oracle_epoch) ?? 'superseded';
+        const got = rec.incidents.find((i) => i.ea === 'EA-11' && (i.evidence as { digest?: string }).digest === snapshotDigestOf(bad));
+        const reason = (got?.evidence as { reason?: string } | undefined)?.reason ?? null;
+        if (reason !== want) fail('adversary.response', t, `EA-11: the ${a.kind} snapshot's reason`, want, reason);
+      }
+      if (a.ea === 'EA-9' && a.side === 'under' && rec.incidents.some((i) => i.shard === a.shard)) {
+        fail('adversary.response', t, `EA-9: stakes within the bound were flagged (shard ${a.shard})`, [], rec.incidents.filter((i) => i.shard === a.shard).map(triple));
       }
     }
 
@@ -150,17 +192,24 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
     if (flxSupply(next) !== chain.flx) fail('adversary.supplies', t, 'FLX supply changed', chain.flx.toString(), flxSupply(next).toString());
 
     const entered = S.mode !== 'safe' && next.mode === 'safe';
-    if (rec.outcome === 'abort') aborted++;
+    // An abort the network caused (honest votes delayed past the window) is outside §8's liveness bound.
+    if (rec.outcome === 'abort' && e.delayed.length === 0) aborted++;
+    if (e.delayed.length > 0) networkAborts++;
     if (entered) safeModeEntries++;
     // Pauses are attributed to an attack only when it was the one attack applied in its epoch
     // (an aborted epoch), or the one that entered safe mode (the frozen epochs that follow).
     const appliedHere = e.applied.filter((ap) => ap.applied);
     const sole = appliedHere.length === 1 ? appliedHere[0]!.attack.ea : null;
-    const attacks: AttackOutcome[] = e.applied.map((ap) => ({ ea: ap.attack.ea, applied: ap.applied, detected: ap.applied, paused: rec.outcome === 'abort' && sole === ap.attack.ea, epoch: t }));
+    // Detected = the expected observation was made: the attack's (code, ea, shard) is among the
+    // record's incidents (EA-9 "under": no incident of its shard).
+    const observed = new Set(rec.incidents.map((i) => tripleKey(triple(i))));
+    const detectedBy = (a: Attack): boolean => (expectsIncident(a) ? observed.has(tripleKey(expectedTriple(a))) : 'shard' in a && !rec.incidents.some((i) => i.shard === a.shard));
+    const attacks: AttackOutcome[] = e.applied.map((ap) => ({ ea: ap.attack.ea, applied: ap.applied, detected: ap.applied && detectedBy(ap.attack), paused: rec.outcome === 'abort' && sole === ap.attack.ea, epoch: t }));
     if (rec.outcome === 'frozen' && safeCause !== null) attacks.push({ ea: safeCause, applied: false, detected: false, paused: true, epoch: t });
     if (entered) safeCause = sole;
     if (next.mode !== 'safe') safeCause = null;
-    epochs.push({ epoch: t, outcome: rec.outcome, root: rec.root, safeModeEntered: entered, attacks });
+    const moves = e.moves.map((m) => ({ move: m.move.move, applied: m.applied, detected: m.applied && moveObserved(m.move, rec.events) }));
+    epochs.push({ epoch: t, outcome: rec.outcome, root: rec.root, safeModeEntered: entered, attacks, moves });
     records.push(rec);
     history.push({
       before: S,
@@ -169,6 +218,10 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
       actions: (out.publications.window2?.proposals ?? []).flatMap((p) => p.actions),
     });
   }, chain);
+  } catch (err) {
+    if (!(err instanceof LedgerFatal)) throw err;
+    fail('ledger.fatal', current, err.message, [], err.violations.map((v) => v.id));
+  }
   const last = history.at(-1)?.after.epoch ?? chain.S0.epoch;
 
   // Pause shifts (reported, not gated): for each epoch with an applied attack, when the run went on
@@ -186,5 +239,31 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
   const bound = { aborts: 2n * f * B, safeMode: f * B };
   if (aborted > bound.aborts) fail('adversary.liveness', last, `${aborted} aborted epochs exceed 2·(f + r)·BLACKLIST_AFTER`, bound.aborts.toString(), aborted.toString());
   if (safeModeEntries > bound.safeMode) fail('adversary.liveness', last, `${safeModeEntries} safe-mode entries exceed (f + r)·BLACKLIST_AFTER`, bound.safeMode.toString(), safeModeEntries.toString());
-  return { genesisHash: ctx.genesisHash, epochs, roots, start: chain.S0, steps: history.map((h, i) => ({ record: records[i]!, next: h.after })), aborted, safeModeEntries, bound };
+  return { genesisHash: ctx.genesisHash, epochs, roots, start: chain.S0, steps: history.map((h, i) => ({ record: records[i]!, next: h.after })), aborted, networkAborts, safeModeEntries, bound };
+}
+
+const keysCache = new WeakMap<Chain, ReadonlyMap<bigint, string>>();
+function shardKeys(chain: Chain): ReadonlyMap<bigint, string> {
+  let m = keysCache.get(chain);
+  if (m === undefined) {
+    m = new Map(chain.genesis.shards.map((s) => [s.id, s.key] as const));
+    keysCache.set(chain, m);
+  }
+  return m;
+}
+
+/** The step-12 event a vote move must leave (withhold and duplicate: none of its shard). */
+function moveObserved(m: VoteMove, events: readonly EpochEvent[]): boolean {
+  const of = events.filter((x) => 'shard' in x && x.shard === m.shard);
+  switch (m.move as VoteMove['move']) {
+    case 'vote-anyway':
+      return of.some((x) => x.kind === 'vote_rejected' && x.reason === 'not_voter');
+    case 'equivocate':
+      return of.some((x) => x.kind === 'vote_equivocation');
+    case 'root-only':
+      return of.some((x) => x.kind === 'vote_root_mismatch');
+    case 'withhold':
+    case 'duplicate':
+      return of.length === 0;
+  }
 }

@@ -1,5 +1,6 @@
 /** Byzantine strategies as data (SPEC §8): attacks, epoch commands, planted bugs, the expected incident of each attack. */
 import { EA_IDS, EA_TABLE, type EaId } from '../../src/core/vocabulary.ts';
+import { PLANTED_BUGS } from '../../src/core/planted.ts';
 import { type Triple } from './report.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -9,7 +10,8 @@ export const EAS = EA_IDS;
 export type Ea = EaId;
 
 export type ShardAttack =
-  | { readonly ea: 'EA-1'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint }
+  /** `report`: lie about a ψ of one of its nodes, or about a gradient of an owned edge (§8: "ψ or gradient"; absent = ψ). */
+  | { readonly ea: 'EA-1'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint; readonly report?: 'psi' | 'gradient' }
   | { readonly ea: 'EA-2'; readonly shard: bigint; readonly below: boolean; readonly delta: bigint }
   | { readonly ea: 'EA-3'; readonly shard: bigint; readonly field: 'payouts' | 'flx_delta'; readonly pick: bigint; readonly delta: bigint }
   | { readonly ea: 'EA-4'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint }
@@ -17,9 +19,18 @@ export type ShardAttack =
   | { readonly ea: 'EA-6'; readonly shard: bigint; readonly flaw: 'zero' | 'overdraft' | 'foreign' | 'nonce'; readonly pick: bigint }
   | { readonly ea: 'EA-7'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint }
   | { readonly ea: 'EA-8'; readonly shard: bigint; readonly delta: bigint }
-  | { readonly ea: 'EA-9'; readonly shard: bigint }
+  /**
+   * `side` "over": stakes that move C_s just beyond EA-9's bound (absent = all-in stakes until it
+   * diverges); "under": stakes that move it as far as the bound allows, which must not be flagged.
+   * Both are computed by models/ledger-model/coherence.ts from docs/spec.md, not by src/.
+   */
+  | { readonly ea: 'EA-9'; readonly shard: bigint; readonly side?: 'over' | 'under' }
   | { readonly ea: 'EA-10'; readonly shard: bigint; readonly side: 'in' | 'out'; readonly delta: bigint }
-  | { readonly ea: 'EA-13'; readonly shard: bigint; readonly field: 'multipliers' | 'rewards' | 'psy_minted'; readonly pick: bigint; readonly delta: bigint };
+  /**
+   * `starve`: the network delays just enough of the other voters' votes past window 3 that the
+   * capped vote would decide the quorum (so "it does not count" bites at any number of voters).
+   */
+  | { readonly ea: 'EA-13'; readonly shard: bigint; readonly field: 'multipliers' | 'rewards' | 'psy_minted'; readonly pick: bigint; readonly delta: bigint; readonly starve?: boolean };
 
 export type OracleAttack = { readonly ea: 'EA-11'; readonly kind: 'stale' | 'future' | 'replayed' | 'superseded'; readonly delta: bigint };
 export type ValidatorAttack = { readonly ea: 'EA-12'; readonly pick: bigint; readonly delta: bigint };
@@ -32,9 +43,30 @@ export type EpochCommand = {
   readonly exit: boolean;
   /** The founders who sign the exit record (default: founders 0 and 1, the threshold M = 2 of the built-in chains). */
   readonly exit_founders?: readonly bigint[];
+  /** Byzantine vote behaviour that is not an EA of its own (step 12 events, the quorum count). */
+  readonly moves?: readonly VoteMove[];
 };
-/** Planted bugs the harness can run the ledger with (to show that it catches them; models/adversary.ts applies them). */
-export const MUTANTS = ['first-proposal-wins'] as const;
+
+/**
+ * What else a Byzantine shard may do in window 3 (§6 step 12): vote although it is not a voter
+ * (halted, blacklisted, inactive, or an offender of step 3) with the candidate's root or another;
+ * withhold its vote; send its vote twice (copies merge); equivocate (two distinct votes); vote for
+ * another root with the right claims. A shard's vote attack of the same epoch goes first: a move
+ * applies only when the shard's vote is otherwise honest.
+ */
+export type VoteMove =
+  | { readonly move: 'vote-anyway'; readonly shard: bigint; readonly root: 'candidate' | 'other' }
+  | { readonly move: 'withhold'; readonly shard: bigint }
+  | { readonly move: 'duplicate'; readonly shard: bigint }
+  | { readonly move: 'equivocate'; readonly shard: bigint; readonly delta: bigint }
+  | { readonly move: 'root-only'; readonly shard: bigint };
+export const VOTE_MOVES = ['vote-anyway', 'withhold', 'duplicate', 'equivocate', 'root-only'] as const;
+/**
+ * Planted bugs the harness can run the ledger with (to show that it catches them): the harness's
+ * own (`first-proposal-wins`, applied by the interpreter) and src/core/planted.ts's, switched on
+ * around the run.
+ */
+export const MUTANTS = ['first-proposal-wins', ...PLANTED_BUGS] as const;
 export type Mutant = (typeof MUTANTS)[number];
 export type AdversaryRun = { readonly shards: bigint; readonly byzantine: readonly bigint[]; readonly epochs: readonly EpochCommand[]; readonly mutant?: Mutant };
 
@@ -64,6 +96,9 @@ export function expectedTriple(a: Attack): Triple {
       return [null, a.ea, null];
   }
 }
+
+/** Whether an applied attack must add its incident (EA-9 "under" probes the bound from inside: none). */
+export const expectsIncident = (a: Attack): boolean => !(a.ea === 'EA-9' && a.side === 'under');
 
 /** SPEC §8's response column, as reports print it (src/core/vocabulary.ts). */
 export const EXPECTED_RESPONSE: Readonly<Record<Ea, string>> = Object.fromEntries(EA_IDS.map((ea) => [ea, EA_TABLE[ea].response])) as Record<Ea, string>;

@@ -149,6 +149,7 @@ import { governanceEntries, governanceStep, incidentBookkeeping, type Governance
 import { checkValidator } from '../epoch/validator.ts';
 import { candidateClaims, CLAIM_FIELDS, eaOfClaimField, readVote, type Claims, type VoteBody } from '../ledger/vote.ts';
 import { compareBigint, compareString } from '../core/vocabulary.ts';
+import { planted } from '../core/planted.ts';
 
 export type { SignedCopy };
 
@@ -354,7 +355,7 @@ export function reporterFault(ctx: EpochContext, basis: ActionBasis, p: Proposal
       return { code: 'CIR-302', ea: 'EA-1', shard, evidence: { proposal: digest, report: 'psi', node: r.node, a: null, b: null, reported: r.value, computed } };
     }
   }
-  for (let j = 0; j < owned.length; j++) {
+  for (let j = 0; j < owned.length && !planted('ea1-gradient-unchecked'); j++) {
     const computed = field.gradients[owned[j]!]!;
     const r = p.reports.gradients[j]!;
     if (r.value !== computed) {
@@ -623,7 +624,7 @@ export function closeWindow3(stage2: Stage2, votes: readonly SignedCopy[]): Ledg
       step12Events.push({ kind: 'vote_rejected', digest: e.digest, shard: body.shard, reason: 'wrong_epoch' });
       continue;
     }
-    if (!voters.includes(body.shard)) {
+    if (!voters.includes(body.shard) && !planted('non-voter-vote-counted')) {
       step12Events.push({ kind: 'vote_rejected', digest: e.digest, shard: body.shard, reason: 'not_voter' });
       continue;
     }
@@ -651,8 +652,12 @@ export function closeWindow3(stage2: Stage2, votes: readonly SignedCopy[]): Ledg
       const incident = voteIncident(shard, digest, body, candidate.root, cmp.fields);
       step12Incidents.push(incident);
       if (incident.code !== null) voteOffenders.push({ shard, groupHalt: false });
+      else if (planted('capped-vote-counted')) matching += 1n;
     } else if (!cmp.rootMatches) step12Events.push({ kind: 'vote_root_mismatch', digest, shard });
     else matching += 1n;
+  }
+  if (planted('non-voter-vote-counted')) {
+    for (const [shard, vs] of valid) if (!voters.includes(shard) && vs.length === 1 && vs[0]!.body.root === candidate?.root) matching += 1n;
   }
   byShardDigest(step12Events, (e) => (e.kind === 'vote_equivocation' ? e.votes[0]! : e.digest));
 

@@ -34,6 +34,7 @@ import { m, readMessage, type SchemaFault } from '../math/message-schema.ts';
 import type { OpeningField } from '../field/psi-field.ts';
 import type { NodeState, UnstakeEntry } from './state.ts';
 import type { Topology } from '../field/topology.ts';
+import { planted } from '../core/planted.ts';
 
 export const ACTION_CODES = [
   'malformed',
@@ -137,7 +138,7 @@ export type ActionBasis = {
 export type StakeCoherence = { readonly open: bigint; readonly with_stakes: bigint; readonly bound: bigint };
 
 /** `mulDiv(max(C_s, SCALE), DELTA_MAX, SCALE)`: a coherence below one unit counts as one. */
-export const divergenceBound = (open: bigint, deltaMax: bigint): bigint => mulDiv(max(open, SCALE), deltaMax, SCALE);
+export const divergenceBound = (open: bigint, deltaMax: bigint): bigint => mulDiv(max(open, SCALE), deltaMax, SCALE) * (planted('ea9-bound-doubled') ? 2n : 1n);
 
 /** ψ of node i with its atr raised by `extra` (exact). */
 function psiWithStake(basis: ActionBasis, i: number, extra: bigint): bigint {
