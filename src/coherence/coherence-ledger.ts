@@ -336,7 +336,7 @@ export function reporterFault(ctx: EpochContext, basis: ActionBasis, p: Proposal
   // EA-7: the first triangle (by (a, b, c)) whose curl with the shard's gradients exceeds the bound.
   const curlBound = exactMulDiv(C, k.delta_curl, SCALE);
   const g = (e: number): bigint => reported.get(e) ?? field.gradients[e]!;
-  for (const tr of shardTriangles(topo, s)) {
+  for (const tr of planted('ea7-unchecked') ? [] : shardTriangles(topo, s)) {
     const ab = g(tr.ab);
     const bc = g(tr.bc);
     const ac = g(tr.ac);
@@ -475,7 +475,11 @@ export function closeWindow2(stage1: Stage1, answer: Json | null, proposals: rea
       continue;
     }
     step3Incidents.push(incident);
-    offenders.push({ shard, groupHalt: incident.code === 'CIR-412' });
+    offenders.push({ shard, groupHalt: incident.code === 'CIR-412' && !planted('no-group-halt') });
+    if (planted('offender-votes')) {
+      voters.push(shard);
+      voterProposals.push(ps[0]!.body);
+    }
   }
 
   // Step 11's evidence and c_shards (kept on an abort).
@@ -547,7 +551,7 @@ export function closeWindow2(stage1: Stage1, answer: Json | null, proposals: rea
 // Window 3: steps 12–14
 
 /** The quorum of step 13: `max(1, floorDiv(2n + 2, 3))` matching votes, n = the voters. */
-export const quorumNeeded = (n: bigint): bigint => max(1n, floorDiv(2n * n + 2n, 3n));
+export const quorumNeeded = (n: bigint): bigint => max(1n, floorDiv(2n * n + 2n, 3n) - (planted('quorum-one-short') ? 1n : 0n));
 
 /** The step-12 judgement of one vote against the candidate. */
 export function compareVote(candidate: Candidate, vote: VoteBody): { readonly fields: ClaimMismatch[]; readonly rootMatches: boolean } {
@@ -565,7 +569,7 @@ function voteIncident(shard: bigint, digest: string, vote: VoteBody, root: strin
   return match(ea)
     .with('EA-10', 'EA-3', (ea): VoteIncident => ({ code: 'CIR-511', ea, shard, evidence: { vote: digest, response: 'safe_mode', ...base } }))
     .with('EA-5', 'EA-4', (ea): VoteIncident => ({ code: 'CIR-302', ea, shard, evidence: { vote: digest, response: 'abort', ...base } }))
-    .with('EA-13', (ea): VoteIncident => ({ code: null, ea, shard, evidence: { vote: digest, response: 'reward_capped', ...base } }))
+    .with('EA-13', (ea): VoteIncident => ({ code: planted('ea13-aborts') ? ('CIR-302' as never) : null, ea, shard, evidence: { vote: digest, response: 'reward_capped', ...base } }))
     .exhaustive();
 }
 
@@ -641,7 +645,7 @@ export function closeWindow3(stage2: Stage2, votes: readonly SignedCopy[]): Ledg
   for (const shard of voters) {
     const vs = valid.get(shard) ?? [];
     if (vs.length === 0) continue;
-    if (vs.length >= 2) {
+    if (vs.length >= 2 && !planted('equivocation-first-counted')) {
       step12Events.push({ kind: 'vote_equivocation', shard, votes: vs.map((x) => x.digest) });
       continue;
     }
@@ -653,7 +657,7 @@ export function closeWindow3(stage2: Stage2, votes: readonly SignedCopy[]): Ledg
       step12Incidents.push(incident);
       if (incident.code !== null) voteOffenders.push({ shard, groupHalt: false });
       else if (planted('capped-vote-counted')) matching += 1n;
-    } else if (!cmp.rootMatches) step12Events.push({ kind: 'vote_root_mismatch', digest, shard });
+    } else if (!cmp.rootMatches && !planted('root-unchecked')) step12Events.push({ kind: 'vote_root_mismatch', digest, shard });
     else matching += 1n;
   }
   if (planted('non-voter-vote-counted')) {

@@ -13,6 +13,36 @@ export const PLANTED_BUGS = [
   'ea1-gradient-unchecked',
   /** Step 3 / P6.2: EA-9's divergence bound is twice the spec's. */
   'ea9-bound-doubled',
+  /** Step 13: the quorum is one vote lower than max(1, floorDiv(2n + 2, 3)). */
+  'quorum-one-short',
+  /** Step 12: a voter's two distinct votes are not an equivocation; the first in digest order is judged. */
+  'equivocation-first-counted',
+  /** Step 12: a vote whose claims all match counts whatever root it names. */
+  'root-unchecked',
+  /** Step 12: an EA-13 mismatch aborts like EA-4/EA-5 (code CIR-302). */
+  'ea13-aborts',
+  /** Step 3: EA-7's curl check is skipped. */
+  'ea7-unchecked',
+  /** Step 3: a CIR-412 offender's group is not halted. */
+  'no-group-halt',
+  /** §7 bookkeeping: the offender is halted one epoch short of HALT_EPOCHS. */
+  'halt-one-short',
+  /** §7 bookkeeping: the offender's violation is not counted. */
+  'violation-uncounted',
+  /** Step 3 EA-6: the overdraft rule (Σ transfers + stakes ≤ flx) is not checked. */
+  'overdraft-unchecked',
+  /** Step 3 EA-6: nonces are not checked. */
+  'nonce-unchecked',
+  /** Step 1: a snapshot one epoch older than the window is still fresh. */
+  'stale-off-by-one',
+  /** Step 1: a future snapshot is not refused. */
+  'future-admitted',
+  /** Step 1: a snapshot at or before last_oracle_epoch is not refused. */
+  'replay-admitted',
+  /** Step 2: the validator's answer is never compared. */
+  'validator-ignored',
+  /** Step 3: an offender still votes. */
+  'offender-votes',
 ] as const;
 export type PlantedBug = (typeof PLANTED_BUGS)[number];
 

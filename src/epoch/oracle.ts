@@ -14,6 +14,7 @@
  * Admission sets each listed node's `dis` (unlisted nodes keep theirs) and `last_oracle_epoch`.
  */
 import { SCALE } from '../math/certified-math.ts';
+import { planted } from '../core/planted.ts';
 import type { Encodable, Json } from '../math/canonical.ts';
 import type { OracleEvidence, OracleIncident, OracleReason } from './epoch-record.ts';
 import type { NodeValue } from '../economics/harmonic-economics.ts';
@@ -116,11 +117,11 @@ export function decideOracle(ctx: OracleContext, stored: readonly StoredSnapshot
       });
     const reason: OracleReason | null = !signed
       ? 'bad_signature'
-      : s.epoch > t
+      : s.epoch > t && !planted('future-admitted')
         ? 'future'
-        : s.epoch + window < t
+        : s.epoch + window + (planted('stale-off-by-one') ? 1n : 0n) < t
           ? 'stale'
-          : s.epoch <= lastOracleEpoch
+          : s.epoch <= lastOracleEpoch && !planted('replay-admitted')
             ? 'replayed'
             : null;
     return { digest: g.digest, reason, snapshot: s };

@@ -8,6 +8,7 @@
  * engine keeps its own ψ (fallback + evidence). The validator never changes state.
  */
 import type { Encodable, Json } from '../math/canonical.ts';
+import { planted } from '../core/planted.ts';
 import type { EpochEvent, ValidatorEvidence, ValidatorIncident } from './epoch-record.ts';
 import type { Result } from '../core/errors.ts';
 import type { NodeValue } from '../economics/harmonic-economics.ts';
@@ -42,7 +43,7 @@ export type ValidatorOutcome = { readonly events: readonly EpochEvent[]; readonl
 
 /** Compares the answer (if any) with the engine's opening ψ (aligned with the topology). */
 export function checkValidator(topo: Topology, t: bigint, enginePsi: readonly bigint[], answer: Json | null): ValidatorOutcome {
-  if (answer === null) return { events: [], incidents: [] };
+  if (answer === null || planted('validator-ignored')) return { events: [], incidents: [] };
   const digest = validatorDigest(answer);
   const read = readValidatorAnswer(answer, t, topo);
   if (!read.ok) return { events: [{ kind: 'validator_malformed', digest }], incidents: [] };
