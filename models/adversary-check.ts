@@ -167,6 +167,8 @@ export type CheckOptions = {
   readonly counterexamples: string | null;
   /** A planted bug to run the ledger with (the broken-harness tests). */
   readonly mutant?: Mutant;
+  /** False: stop at the first failure without shrinking (the kill catalog's cheap mode). */
+  readonly shrink?: boolean;
 };
 
 export type CheckFailure = {
@@ -271,6 +273,7 @@ export function checkAdversaryProperty(o: CheckOptions): CheckResult {
       seed: o.seed,
       numRuns: o.runs,
       ...(o.path === undefined ? {} : { path: o.path, endOnFailure: true }),
+      ...(o.shrink === false ? { endOnFailure: true } : {}),
       ...(o.timeSeconds === undefined ? {} : { interruptAfterTimeLimit: o.timeSeconds * 1000, markInterruptAsFailure: false }),
     },
   );

@@ -26,6 +26,7 @@ import type { LedgerInputs } from '../../src/ledger/ledger-inputs.ts';
 import { plantBug, PLANTED_BUGS, type PlantedBug } from '../../src/core/planted.ts';
 import { modelVotes, recordVoteView } from '../ledger-model/votes.ts';
 import { expectedOracleReason } from '../ledger-model/oracle.ts';
+import { modelActive, modelBookkeeping, modelMode } from '../ledger-model/bookkeeping.ts';
 import { type SignedSnapshot } from '../../src/epoch/oracle.ts';
 import { chrSupply, flxSupply, type State } from '../../src/economics/state.ts';
 import { type AdversaryRun, type Attack, type Ea, PROPOSAL_EAS, expectedTriple, expectsIncident, type VoteMove } from './strategies.ts';
@@ -130,6 +131,16 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
       if (canonicalString(jsonOf(seen.events)) !== canonicalString(jsonOf(model.events))) fail('ledger-model.votes', t, "step 12–13 events are not the model's", model.events, seen.events);
       if (canonicalString(jsonOf(seen.incidents)) !== canonicalString(jsonOf(model.incidents))) fail('ledger-model.votes', t, "step-12 incidents are not the model's", model.incidents, seen.incidents);
       if (model.outcome !== rec.outcome) fail('ledger-model.votes', t, `steps 12–13 decide ${model.outcome} (${model.matching} of ${model.needed} matching votes)`, model.outcome, rec.outcome);
+    }
+
+    // Participation and the CIR bookkeeping against models/ledger-model/bookkeeping.ts (only
+    // exit_safe_mode governance is generated, so step 0 leaves S's shards as they are).
+    if (rec.outcome !== 'frozen') {
+      const active = modelActive(S.shards, 'normal', t);
+      if (canonicalString(jsonOf(active)) !== canonicalString(jsonOf(rec.active))) fail('ledger-model.bookkeeping', t, "the active set is not the model's", active, rec.active);
+      const shards = modelBookkeeping(ctx.genesis, S.shards, t, rec.incidents);
+      if (canonicalString(jsonOf(shards)) !== canonicalString(jsonOf(next.shards))) fail('ledger-model.bookkeeping', t, "the shards' halts, violations and blacklists are not the model's", shards, next.shards);
+      if (modelMode(rec.incidents) !== next.mode) fail('ledger-model.bookkeeping', t, "the mode is not the model's", modelMode(rec.incidents), next.mode);
     }
 
     // Incidents: the twin's plus exactly the expected ones.
