@@ -22,7 +22,7 @@ export function attackArbitrary(ea: Ea, shard: bigint): fc.Arbitrary<Attack> {
     case 'EA-7':
       return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), pick, delta: anyDelta });
     case 'EA-2':
-      return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), below: fc.boolean(), delta: anyDelta });
+      return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), below: fc.boolean(), delta: anyDelta, inside: fc.constantFrom(false, false, false, true) });
     case 'EA-3':
       return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), field: fc.constantFrom('payouts' as const, 'flx_delta' as const), pick, delta: anyDelta });
     case 'EA-6':

@@ -3,7 +3,7 @@ import { type Json } from '../../src/math/canonical.ts';
 import { type Publication1 } from '../../src/coherence/coherence-ledger.ts';
 import { actionDigest, compareActions, readAction } from '../../src/economics/action-rules.ts';
 import { triangles } from '../../src/field/psi-field.ts';
-import { boundaryStakes } from '../ledger-model/coherence.ts';
+import { boundaryStakes, MODEL_SCALE } from '../ledger-model/coherence.ts';
 import { type EpochContext } from '../../src/epoch/epoch.ts';
 import { actingNode, type Action } from '../../src/economics/harmonic-economics.ts';
 import { type ProposalBody } from '../../src/economics/honest-agent.ts';
@@ -52,6 +52,12 @@ export function lieProposal(a: ShardAttack, body: ProposalBody, p1: Publication1
     }
     case 'EA-2': {
       const C = basis.field.c;
+      if (a.inside === true) {
+        // Exactly at the tolerance, computed from the spec (mulDiv(C, EPSILON_SYNC, SCALE), exact floor).
+        const tol = (C * c.epsilon_sync) / MODEL_SCALE;
+        if (tol === 0n) return null;
+        return { ...json, reports: { ...reports, sync: (a.below && C >= tol ? C - tol : C + tol).toString() } };
+      }
       const bound = exactMulDiv(C, c.epsilon_sync, SCALE);
       const low = C - bound - a.delta;
       const sync = a.below && low >= 0n ? low : C + bound + a.delta;

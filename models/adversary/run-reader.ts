@@ -30,7 +30,7 @@ export function readAttack(j: Json, where: string): Attack {
     case 'EA-7':
       return { ea, shard: shard(), pick: pick(), delta: delta() };
     case 'EA-2':
-      return { ea, shard: shard(), below: o.below === true, delta: delta() };
+      return { ea, shard: shard(), below: o.below === true, delta: delta(), ...(o.inside === true ? { inside: true } : {}) };
     case 'EA-3':
       return { ea, shard: shard(), field: oneOf(o.field, ['payouts', 'flx_delta'] as const, `${where}.field`), pick: pick(), delta: delta() };
     case 'EA-6':

@@ -193,8 +193,8 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
         const reason = (got?.evidence as { reason?: string } | undefined)?.reason ?? null;
         if (reason !== want) fail('adversary.response', t, `EA-11: the ${a.kind} snapshot's reason`, want, reason);
       }
-      if (a.ea === 'EA-9' && a.side === 'under' && rec.incidents.some((i) => i.shard === a.shard)) {
-        fail('adversary.response', t, `EA-9: stakes within the bound were flagged (shard ${a.shard})`, [], rec.incidents.filter((i) => i.shard === a.shard).map(triple));
+      if (!expectsIncident(a) && 'shard' in a && rec.incidents.some((i) => i.shard === a.shard)) {
+        fail('adversary.response', t, `${a.ea}: a report or stakes within the bound were flagged (shard ${a.shard})`, [], rec.incidents.filter((i) => i.shard === a.shard).map(triple));
       }
     }
 

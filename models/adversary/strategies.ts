@@ -12,7 +12,8 @@ export type Ea = EaId;
 export type ShardAttack =
   /** `report`: lie about a ψ of one of its nodes, or about a gradient of an owned edge (§8: "ψ or gradient"; absent = ψ). */
   | { readonly ea: 'EA-1'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint; readonly report?: 'psi' | 'gradient' }
-  | { readonly ea: 'EA-2'; readonly shard: bigint; readonly below: boolean; readonly delta: bigint }
+  /** `inside`: a report exactly at the ε_sync tolerance (|sync − C| = bound), which must not be flagged. */
+  | { readonly ea: 'EA-2'; readonly shard: bigint; readonly below: boolean; readonly delta: bigint; readonly inside?: boolean }
   | { readonly ea: 'EA-3'; readonly shard: bigint; readonly field: 'payouts' | 'flx_delta'; readonly pick: bigint; readonly delta: bigint }
   | { readonly ea: 'EA-4'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint }
   | { readonly ea: 'EA-5'; readonly shard: bigint; readonly pick: bigint; readonly delta: bigint }
@@ -97,8 +98,8 @@ export function expectedTriple(a: Attack): Triple {
   }
 }
 
-/** Whether an applied attack must add its incident (EA-9 "under" probes the bound from inside: none). */
-export const expectsIncident = (a: Attack): boolean => !(a.ea === 'EA-9' && a.side === 'under');
+/** Whether an applied attack must add its incident (EA-9 "under" and EA-2 "inside" probe a bound from inside: none). */
+export const expectsIncident = (a: Attack): boolean => !(a.ea === 'EA-9' && a.side === 'under') && !(a.ea === 'EA-2' && a.inside === true);
 
 /** SPEC §8's response column, as reports print it (src/core/vocabulary.ts). */
 export const EXPECTED_RESPONSE: Readonly<Record<Ea, string>> = Object.fromEntries(EA_IDS.map((ea) => [ea, EA_TABLE[ea].response])) as Record<Ea, string>;

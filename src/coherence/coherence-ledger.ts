@@ -348,7 +348,7 @@ export function reporterFault(ctx: EpochContext, basis: ActionBasis, p: Proposal
   }
   // EA-1: the first differing ψ (by node), then the first differing gradient (by edge).
   const members = topo.shardNodes[s]!;
-  for (let j = 0; j < members.length; j++) {
+  for (let j = 0; j < members.length && !planted('ea1-psi-unchecked'); j++) {
     const computed = field.psi[members[j]!]!;
     const r = p.reports.psi[j]!;
     if (r.value !== computed) {
@@ -666,7 +666,7 @@ export function closeWindow3(stage2: Stage2, votes: readonly SignedCopy[]): Ledg
   byShardDigest(step12Events, (e) => (e.kind === 'vote_equivocation' ? e.votes[0]! : e.digest));
 
   // Step 13.
-  const step12Abort = step12Incidents.some((i) => i.code !== null);
+  const step12Abort = step12Incidents.some((i) => i.code !== null && !(planted('vote-302-no-abort') && i.code === 'CIR-302'));
   const needed = quorumNeeded(BigInt(voters.length));
   const quorum = candidate !== null && !step12Abort && matching >= needed;
   const noQuorum = !step12Abort && stage2.mathIncident === null && !quorum;
@@ -688,7 +688,7 @@ export function closeWindow3(stage2: Stage2, votes: readonly SignedCopy[]): Ledg
 
   const common = { inputs_hash, active: [...stage1.publication.active], voters: [...voters], sync: stage2.sync, c_shards: [...stage2.c_shards] };
   const abortState = (extra: readonly Incident[]): State => {
-    const safe = [...incidents, ...extra].some((i) => i.code === 'CIR-511');
+    const safe = [...incidents, ...extra].some((i) => i.code === 'CIR-511' && !(planted('voter-511-no-safe-mode') && i.shard !== null));
     return {
       ...s0,
       epoch: t,

@@ -43,6 +43,24 @@ export const PLANTED_BUGS = [
   'validator-ignored',
   /** Step 3: an offender still votes. */
   'offender-votes',
+  /** Step 3 EA-2: the ε_sync tolerance is halved. */
+  'ea2-bound-halved',
+  /** Step 3 EA-2: the sync report is not checked. */
+  'ea2-unchecked',
+  /** Step 3 EA-1: the ψ reports are not compared (gradients still are). */
+  'ea1-psi-unchecked',
+  /** Step 3 EA-6: an action of another shard's node is accepted. */
+  'foreign-action-accepted',
+  /** Step 3 EA-6: a zero amount is accepted. */
+  'zero-amount-accepted',
+  /** Step 2: only the first node's ψ is compared. */
+  'validator-first-node-only',
+  /** Step 12/13: a CIR-302 vote (EA-4, EA-5) does not abort the epoch. */
+  'vote-302-no-abort',
+  /** §7: a CIR-511 attributed to a voter (EA-3, EA-10) does not enter safe mode. */
+  'voter-511-no-safe-mode',
+  /** Step 1: the lowest-epoch valid snapshot is admitted. */
+  'oracle-oldest-wins',
 ] as const;
 export type PlantedBug = (typeof PLANTED_BUGS)[number];
 

@@ -203,10 +203,10 @@ export class ShardTally {
     const to = a.kind === 'transfer' || a.kind === 'psy_transfer' ? a.to : undefined;
     const j = to === undefined ? undefined : topo.nodeIndex.get(to);
     if (i === undefined || (to !== undefined && j === undefined)) return 'unknown_node';
-    if (topo.nodeShard[i] !== this.shardIndex) return 'wrong_shard';
+    if (topo.nodeShard[i] !== this.shardIndex && !planted('foreign-action-accepted')) return 'wrong_shard';
     if (a.kind === 'psy_transfer' && topo.nodeShard[j!] !== this.shardIndex) return 'wrong_shard';
     if (to !== undefined && to === actor) return 'self_transfer';
-    if (a.amount <= 0n) return 'non_positive_amount';
+    if (a.amount <= 0n && !planted('zero-amount-accepted')) return 'non_positive_amount';
     const sNonce = this.basis.nodes[i]!.nonce;
     const last = this.lastNonce.get(i) ?? sNonce;
     if (a.nonce > sNonce && a.nonce <= last && !planted('nonce-unchecked')) return 'nonce_conflict';

@@ -129,7 +129,7 @@ export function decideOracle(ctx: OracleContext, stored: readonly StoredSnapshot
   let winner: Judged | undefined;
   for (const j of judged) {
     // Digest order, so the first of the highest epoch is the lowest digest.
-    if (j.reason === null && (winner === undefined || j.snapshot!.epoch > winner.snapshot!.epoch)) winner = j;
+    if (j.reason === null && (winner === undefined || (planted('oracle-oldest-wins') ? j.snapshot!.epoch < winner.snapshot!.epoch : j.snapshot!.epoch > winner.snapshot!.epoch))) winner = j;
   }
   const rejections = judged
     .filter((j) => j !== winner)
