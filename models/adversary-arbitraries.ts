@@ -68,6 +68,7 @@ export function moveArbitrary(shard: bigint): fc.Arbitrary<VoteMove> {
     fc.record({ move: fc.constant('duplicate' as const), shard: fc.constant(shard) }),
     fc.record({ move: fc.constant('equivocate' as const), shard: fc.constant(shard), delta: small }),
     fc.record({ move: fc.constant('root-only' as const), shard: fc.constant(shard) }),
+    fc.record({ move: fc.constant('forge' as const), shard: fc.constant(shard), pick }),
   );
 }
 

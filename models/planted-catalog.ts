@@ -42,4 +42,5 @@ export const PLANTED_CATALOG: readonly PlantedEntry[] = [
   e('vote-302-no-abort', 'votes', 'step 12: EA-4/EA-5 do not abort', 'EA-5'),
   e('voter-511-no-safe-mode', 'recovery', '§7: EA-3/EA-10 do not enter safe mode', 'EA-10'),
   e('oracle-oldest-wins', 'oracle', 'step 1: lowest epoch admitted', 'EA-11'),
+  e('vote-signature-unchecked', 'votes', 'step 12: signatures not verified', 'EA-13'),
 ];

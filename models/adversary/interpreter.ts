@@ -142,6 +142,11 @@ export function attackedEpoch(chain: Chain, S: State, cmd: EpochCommand, lastAdm
         }
       }
       const honest = toJson(vote);
+      if (mv?.move.move === 'forge') {
+        // Its own vote stays honest; the forgery is added once every honest vote is known.
+        cast(honest);
+        continue;
+      }
       if (mv !== undefined && mv.move.move !== 'vote-anyway') {
         mv.applied = true;
         const m = mv.move;
@@ -153,6 +158,17 @@ export function attackedEpoch(chain: Chain, S: State, cmd: EpochCommand, lastAdm
       }
       cast(honest);
       honestVoters.push(agent.shard);
+    }
+    for (const mv of moves) {
+      const m = mv.move;
+      if (m.move !== 'forge') continue;
+      const victims = honestVoters.filter((x) => x !== m.shard);
+      if (victims.length === 0 || !ballot.has(m.shard)) continue;
+      const victim = victims[Number(m.pick % BigInt(victims.length))]!;
+      const body = agents.find((a) => a.shard === victim)!.voteBody(p2)!;
+      const forger = agents.find((a) => a.shard === m.shard)!;
+      ballot.set(victim, [...ballot.get(victim)!, signVote(toJson({ ...body, root: otherRoot(body.root, 1n) }), forger.secretKey)]);
+      mv.applied = true;
     }
     // EA-13 `starve`: delay honest votes until the others hold exactly quorum − 1 matching votes.
     const starving = applied.find((ap) => ap.applied && ap.attack.ea === 'EA-13' && ap.attack.starve === true);

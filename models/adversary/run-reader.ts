@@ -104,6 +104,8 @@ function readMoves(j: Json, where: string): VoteMove[] {
         return { move, shard, root: oneOf(o.root, ['candidate', 'other'] as const, `${at}.root`) };
       case 'equivocate':
         return { move, shard, delta: big(o.delta, `${at}.delta`) };
+      case 'forge':
+        return { move, shard, pick: big(o.pick, `${at}.pick`) };
       default:
         return { move, shard };
     }

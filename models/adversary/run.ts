@@ -276,5 +276,7 @@ function moveObserved(m: VoteMove, events: readonly EpochEvent[]): boolean {
     case 'withhold':
     case 'duplicate':
       return of.length === 0;
+    case 'forge':
+      return events.some((x) => x.kind === 'vote_rejected' && x.reason === 'bad_signature');
   }
 }

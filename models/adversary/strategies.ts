@@ -52,7 +52,7 @@ export type EpochCommand = {
  * What else a Byzantine shard may do in window 3 (§6 step 12): vote although it is not a voter
  * (halted, blacklisted, inactive, or an offender of step 3) with the candidate's root or another;
  * withhold its vote; send its vote twice (copies merge); equivocate (two distinct votes); vote for
- * another root with the right claims. A shard's vote attack of the same epoch goes first: a move
+ * another root with the right claims; forge a vote in an honest voter's name. A shard's vote attack of the same epoch goes first: a move
  * applies only when the shard's vote is otherwise honest.
  */
 export type VoteMove =
@@ -60,8 +60,10 @@ export type VoteMove =
   | { readonly move: 'withhold'; readonly shard: bigint }
   | { readonly move: 'duplicate'; readonly shard: bigint }
   | { readonly move: 'equivocate'; readonly shard: bigint; readonly delta: bigint }
-  | { readonly move: 'root-only'; readonly shard: bigint };
-export const VOTE_MOVES = ['vote-anyway', 'withhold', 'duplicate', 'equivocate', 'root-only'] as const;
+  | { readonly move: 'root-only'; readonly shard: bigint }
+  /** A vote in an honest voter's name (another root), signed with the Byzantine shard's own key. */
+  | { readonly move: 'forge'; readonly shard: bigint; readonly pick: bigint };
+export const VOTE_MOVES = ['vote-anyway', 'withhold', 'duplicate', 'equivocate', 'root-only', 'forge'] as const;
 /**
  * Planted bugs the harness can run the ledger with (to show that it catches them): the harness's
  * own (`first-proposal-wins`, applied by the interpreter) and src/core/planted.ts's, switched on

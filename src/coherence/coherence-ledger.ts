@@ -632,7 +632,7 @@ export function closeWindow3(stage2: Stage2, votes: readonly SignedCopy[]): Ledg
       step12Events.push({ kind: 'vote_rejected', digest: e.digest, shard: body.shard, reason: 'not_voter' });
       continue;
     }
-    if (!signedBy('qfs/v13/vote', e.digest, e.signatures, shardKey(ctx, body.shard))) {
+    if (!planted('vote-signature-unchecked') && !signedBy('qfs/v13/vote', e.digest, e.signatures, shardKey(ctx, body.shard))) {
       step12Events.push({ kind: 'vote_rejected', digest: e.digest, shard: body.shard, reason: 'bad_signature' });
       continue;
     }

@@ -61,6 +61,8 @@ export const PLANTED_BUGS = [
   'voter-511-no-safe-mode',
   /** Step 1: the lowest-epoch valid snapshot is admitted. */
   'oracle-oldest-wins',
+  /** Step 12: a vote's signature is not verified. */
+  'vote-signature-unchecked',
 ] as const;
 export type PlantedBug = (typeof PLANTED_BUGS)[number];
 
