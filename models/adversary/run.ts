@@ -22,11 +22,9 @@
 import { canonicalString, type Encodable } from '../../src/math/canonical.ts';
 import { checkLedgerEpoch, checkRecordReplay, LedgerFatal, quorumNeeded } from '../../src/coherence/coherence-ledger.ts';
 import type { EpochEvent, EpochRecord } from '../../src/epoch/epoch-record.ts';
-import type { LedgerInputs } from '../../src/ledger/ledger-inputs.ts';
 import { plantBug, PLANTED_BUGS, type PlantedBug } from '../../src/core/planted.ts';
-import { modelVotes, recordVoteView } from '../ledger-model/votes.ts';
 import { expectedOracleReason } from '../ledger-model/oracle.ts';
-import { modelActive, modelBookkeeping, modelMode } from '../ledger-model/bookkeeping.ts';
+import { ledgerModelFault } from '../ledger-model/check.ts';
 import { type SignedSnapshot } from '../../src/epoch/oracle.ts';
 import { chrSupply, flxSupply, type State } from '../../src/economics/state.ts';
 import { type AdversaryRun, type Attack, type Ea, PROPOSAL_EAS, expectedTriple, expectsIncident, type VoteMove } from './strategies.ts';
@@ -116,32 +114,9 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
       if (rec.outcome === 'commit' && twin.root !== rec.root) fail('adversary.twin', t, "the committed root is not the twin's", twin.root, rec.root);
     }
 
-    // Steps 12–13 against the independent model (models/ledger-model/votes.ts).
-    if (rec.outcome !== 'frozen') {
-      const model = modelVotes({
-        t,
-        topology: ctx.topology,
-        keys: shardKeys(chain),
-        voters: rec.voters,
-        candidate: e.out.publications.window2?.candidate ?? null,
-        mathAbort: rec.incidents.some((i) => (i.evidence as { cause?: string }).cause === 'math_violation'),
-        inputs: e.out.inputs as LedgerInputs,
-      });
-      const seen = recordVoteView(rec.events, rec.incidents);
-      if (canonicalString(jsonOf(seen.events)) !== canonicalString(jsonOf(model.events))) fail('ledger-model.votes', t, "step 12–13 events are not the model's", model.events, seen.events);
-      if (canonicalString(jsonOf(seen.incidents)) !== canonicalString(jsonOf(model.incidents))) fail('ledger-model.votes', t, "step-12 incidents are not the model's", model.incidents, seen.incidents);
-      if (model.outcome !== rec.outcome) fail('ledger-model.votes', t, `steps 12–13 decide ${model.outcome} (${model.matching} of ${model.needed} matching votes)`, model.outcome, rec.outcome);
-    }
-
-    // Participation and the CIR bookkeeping against models/ledger-model/bookkeeping.ts (only
-    // exit_safe_mode governance is generated, so step 0 leaves S's shards as they are).
-    if (rec.outcome !== 'frozen') {
-      const active = modelActive(S.shards, 'normal', t);
-      if (canonicalString(jsonOf(active)) !== canonicalString(jsonOf(rec.active))) fail('ledger-model.bookkeeping', t, "the active set is not the model's", active, rec.active);
-      const shards = modelBookkeeping(ctx.genesis, S.shards, t, rec.incidents);
-      if (canonicalString(jsonOf(shards)) !== canonicalString(jsonOf(next.shards))) fail('ledger-model.bookkeeping', t, "the shards' halts, violations and blacklists are not the model's", shards, next.shards);
-      if (modelMode(rec.incidents) !== next.mode) fail('ledger-model.bookkeeping', t, "the mode is not the model's", modelMode(rec.incidents), next.mode);
-    }
+    // Steps 12–13, participation and the CIR bookkeeping against the independent ledger model.
+    const modelFault = ledgerModelFault(chain, S, e.out);
+    if (modelFault !== null) fail(modelFault.id, t, modelFault.message, modelFault.expected, modelFault.actual);
 
     // Incidents: the twin's plus exactly the expected ones.
     const expectedTriples = [...twin.triples, ...e.applied.filter((ap) => ap.applied && expectsIncident(ap.attack)).map((ap) => expectedTriple(ap.attack))];
@@ -251,16 +226,6 @@ export function runAdversary(run: AdversaryRun, chainOverride?: Chain): RunRepor
   if (aborted > bound.aborts) fail('adversary.liveness', last, `${aborted} aborted epochs exceed 2·(f + r)·BLACKLIST_AFTER`, bound.aborts.toString(), aborted.toString());
   if (safeModeEntries > bound.safeMode) fail('adversary.liveness', last, `${safeModeEntries} safe-mode entries exceed (f + r)·BLACKLIST_AFTER`, bound.safeMode.toString(), safeModeEntries.toString());
   return { genesisHash: ctx.genesisHash, epochs, roots, start: chain.S0, steps: history.map((h, i) => ({ record: records[i]!, next: h.after })), aborted, networkAborts, safeModeEntries, bound };
-}
-
-const keysCache = new WeakMap<Chain, ReadonlyMap<bigint, string>>();
-function shardKeys(chain: Chain): ReadonlyMap<bigint, string> {
-  let m = keysCache.get(chain);
-  if (m === undefined) {
-    m = new Map(chain.genesis.shards.map((s) => [s.id, s.key] as const));
-    keysCache.set(chain, m);
-  }
-  return m;
 }
 
 /** The step-12 event a vote move must leave (withhold and duplicate: none of its shard). */
