@@ -63,7 +63,7 @@ function epochAttacks(byzantine: readonly bigint[], withShards: boolean): fc.Arb
 /** A vote move of `shard` (models/adversary/strategies.ts VoteMove). */
 export function moveArbitrary(shard: bigint): fc.Arbitrary<VoteMove> {
   return fc.oneof(
-    { arbitrary: fc.record({ move: fc.constant('vote-anyway' as const), shard: fc.constant(shard), root: fc.constantFrom('candidate' as const, 'other' as const) }), weight: 3 },
+    { arbitrary: fc.record({ move: fc.constant('vote-anyway' as const), shard: fc.constant(shard), root: fc.constantFrom('candidate' as const, 'other' as const) }), weight: 2 },
     fc.record({ move: fc.constant('withhold' as const), shard: fc.constant(shard) }),
     fc.record({ move: fc.constant('duplicate' as const), shard: fc.constant(shard) }),
     fc.record({ move: fc.constant('equivocate' as const), shard: fc.constant(shard), delta: small }),
@@ -72,9 +72,9 @@ export function moveArbitrary(shard: bigint): fc.Arbitrary<VoteMove> {
   );
 }
 
-/** Vote moves of an epoch: about one Byzantine shard in two makes one. */
+/** Vote moves of an epoch: about two Byzantine shards in three make one. */
 const epochMoves = (byzantine: readonly bigint[]): fc.Arbitrary<VoteMove[]> =>
-  fc.tuple(...byzantine.map((s) => fc.option(moveArbitrary(s), { freq: 2, nil: null }))).map((xs) => xs.filter((m): m is VoteMove => m !== null));
+  fc.tuple(...byzantine.map((s) => fc.option(moveArbitrary(s), { freq: 3, nil: null }))).map((xs) => xs.filter((m): m is VoteMove => m !== null));
 
 const epochCmd = (byzantine: readonly bigint[], withShards: boolean): fc.Arbitrary<EpochCommand> =>
   fc.record({ load, attacks: epochAttacks(byzantine, withShards), exit: fc.boolean(), moves: epochMoves(byzantine) }).map(({ moves, ...rest }) => (moves.length === 0 ? rest : { ...rest, moves }));
