@@ -61,7 +61,8 @@ export function attackedEpoch(chain: Chain, S: State, cmd: EpochCommand, lastAdm
     const dis = (shift: bigint) => S.nodes.slice(0, 3).map((n) => ({ node: n.id, value: (n.dis + shift) % (SCALE + 1n) }));
     let bad: SignedSnapshot | null = null;
     const sign = (epoch: bigint, shift: bigint) => signSnapshot({ genesis: ctx.genesisHash, epoch, dis: dis(shift) }, ORACLE_SECRET());
-    if (a.kind === 'stale' && t > window + 1n) bad = sign(t - window - 1n - (a.delta % (t - window - 1n)), a.delta);
+    // Stale: one epoch past the window (the boundary) when delta is odd, further back otherwise.
+    if (a.kind === 'stale' && t > window + 1n) bad = sign(t - window - 1n - (a.delta % 2n === 1n ? 0n : a.delta % (t - window - 1n)), a.delta);
     else if (a.kind === 'replayed' && lastAdmitted !== null) bad = lastAdmitted;
     else if (a.kind === 'superseded' && honest !== undefined && t >= 2n && S.last_oracle_epoch < t - 1n) bad = sign(t - 1n, a.delta);
     else bad = sign(t + 1n + (a.delta % 5n), a.delta); // future
