@@ -16,7 +16,12 @@
  *   - `adversary.response`: the response was carried out (halt, group halt, abort, safe mode,
  *     rejection);
  *   - `adversary.supplies`: CHR and FLX supplies equal the genesis supplies;
- * and over the whole run `adversary.liveness`: at most `2·f·BLACKLIST_AFTER` aborted epochs and
+ *   - `ledger-model.votes` / `ledger-model.bookkeeping`: steps 12–13, the active set, the halts,
+ *     violations, blacklists and mode agree with the independent model (models/ledger-model/,
+ *     written from docs/spec.md); EA-11's rejection reason is the model's (models/ledger-model/oracle.ts);
+ *   - `ledger.fatal`: the ledger refused to go on (an abort that breaks an invariant too);
+ * and over the whole run `adversary.liveness`: at most `2·f·BLACKLIST_AFTER` aborted epochs (not
+ * counting aborts where the network delayed honest votes, EA-13 `starve`) and
  * `f·BLACKLIST_AFTER` safe-mode entries (no reinstatements are generated, so r = 0).
  */
 import { canonicalString, type Encodable } from '../../src/math/canonical.ts';
