@@ -77,7 +77,9 @@ const epochMoves = (byzantine: readonly bigint[]): fc.Arbitrary<VoteMove[]> =>
   fc.tuple(...byzantine.map((s) => fc.option(moveArbitrary(s), { freq: 3, nil: null }))).map((xs) => xs.filter((m): m is VoteMove => m !== null));
 
 const epochCmd = (byzantine: readonly bigint[], withShards: boolean): fc.Arbitrary<EpochCommand> =>
-  fc.record({ load, attacks: epochAttacks(byzantine, withShards), exit: fc.boolean(), moves: epochMoves(byzantine) }).map(({ moves, ...rest }) => (moves.length === 0 ? rest : { ...rest, moves }));
+  fc
+    .record({ load, attacks: epochAttacks(byzantine, withShards), exit: fc.boolean(), moves: epochMoves(byzantine), silent: fc.constantFrom(false, false, false, true) })
+    .map(({ moves, silent, ...rest }) => ({ ...rest, ...(moves.length === 0 ? {} : { moves }), ...(silent ? { silent_oracle: true } : {}) }));
 
 /** A run whose focus epoch carries an attack of `focus` (null: attacks at random only). */
 export function runArbitrary(focus: Ea | null): fc.Arbitrary<AdversaryRun> {
@@ -91,7 +93,7 @@ export function runArbitrary(focus: Ea | null): fc.Arbitrary<AdversaryRun> {
     .chain(({ shards, byzantine }) =>
       fc
         .record({
-          prelude: fc.array(epochCmd(byzantine, false), { maxLength: focus === 'EA-11' ? 3 : 1 }),
+          prelude: fc.array(epochCmd(byzantine, false), { minLength: focus === 'EA-11' ? 1 : 0, maxLength: focus === 'EA-11' ? 3 : 1 }),
           focusEpoch: epochCmd(byzantine, true),
           focusAttack: focus === null ? fc.constant(null) : fc.constantFrom(...byzantine).chain((s) => attackArbitrary(focus, s)),
           after: fc.array(epochCmd(byzantine, true), { maxLength: 2 }),
@@ -104,7 +106,10 @@ export function runArbitrary(focus: Ea | null): fc.Arbitrary<AdversaryRun> {
                   ...focusEpoch,
                   attacks: [...focusEpoch.attacks.filter((a) => !sameActor(a, focusAttack)), focusAttack],
                 };
-          return { shards, byzantine, epochs: [...prelude, focused, ...after] };
+          // A superseded snapshot needs a gap: the oracle was silent the epoch before, so an older valid one exists.
+          const gap = focusAttack !== null && focusAttack.ea === 'EA-11' && focusAttack.kind === 'superseded' && prelude.length > 0;
+          const before = gap ? [...prelude.slice(0, -1), { ...prelude[prelude.length - 1]!, silent_oracle: true }] : prelude;
+          return { shards, byzantine, epochs: [...before, focused, ...after] };
         }),
     );
 }

@@ -52,12 +52,14 @@ export function attackedEpoch(chain: Chain, S: State, cmd: EpochCommand, lastAdm
     const founders = cmd.exit_founders ?? [0n, 1n];
     governance.push({ record: toJson(record), signatures: founders.map((f) => signGovernance(record, f, devKey(devLabel.founder(f)).secretKey)) });
   }
-  const snapshots: SignedSnapshot[] = [...load.snapshots];
+  // A silent oracle sends nothing this epoch (so a later valid but older snapshot can be superseded).
+  const honestSnapshots = cmd.silent_oracle === true ? [] : load.snapshots;
+  const snapshots: SignedSnapshot[] = [...honestSnapshots];
   for (const ap of applied) {
     if (ap.attack.ea !== 'EA-11') continue;
     const a = ap.attack;
     const window = ctx.topology.constants.oracle_window;
-    const honest = load.snapshots[0];
+    const honest = honestSnapshots[0];
     const dis = (shift: bigint) => S.nodes.slice(0, 3).map((n) => ({ node: n.id, value: (n.dis + shift) % (SCALE + 1n) }));
     let bad: SignedSnapshot | null = null;
     const sign = (epoch: bigint, shift: bigint) => signSnapshot({ genesis: ctx.genesisHash, epoch, dis: dis(shift) }, ORACLE_SECRET());

@@ -86,6 +86,7 @@ export function readRunCommands(commands: readonly Json[]): AdversaryRun {
         ...(founders === undefined ? {} : { exit_founders: founders.map((x, k) => big(x, `${where}.exit_founders[${k}]`)) }),
         attacks: attacks.map((a, k) => readAttack(a, `${where}.attacks[${k}]`)),
         ...(eo.moves === undefined ? {} : { moves: readMoves(eo.moves, `${where}.moves`) }),
+        ...(eo.silent_oracle === true ? { silent_oracle: true } : {}),
       };
     }),
   };

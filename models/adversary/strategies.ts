@@ -44,6 +44,8 @@ export type EpochCommand = {
   readonly exit: boolean;
   /** The founders who sign the exit record (default: founders 0 and 1, the threshold M = 2 of the built-in chains). */
   readonly exit_founders?: readonly bigint[];
+  /** The oracle sends no snapshot this epoch (absent = it sends the load's). */
+  readonly silent_oracle?: boolean;
   /** Byzantine vote behaviour that is not an EA of its own (step 12 events, the quorum count). */
   readonly moves?: readonly VoteMove[];
 };
