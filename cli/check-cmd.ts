@@ -7,11 +7,10 @@ import type { Command } from 'commander';
 import { basename, dirname, join, relative } from 'node:path';
 import { canonicalString, type Encodable, type Json } from '../src/math/canonical.ts';
 import { QfsError } from '../src/core/errors.ts';
-import { counterexampleHash, loadCounterexample, type Counterexample } from '../src/io/counterexamples.ts';
-import { checkWritableDir, writeOutputFile } from '../src/io/files.ts';
+import { counterexampleHash, listCounterexamples, loadCounterexample, type Counterexample } from '../src/io/counterexamples.ts';
+import { checkWritableDir, writeFileAtomic, writeOutputFile } from '../src/io/files.ts';
 import { checkAdversaryCounterexample } from '../models/counterexample-check.ts';
-import { ADVERSARY_PROPERTIES, checkAdversaryProperty, replayCounterexample, type CheckResult, type RunObservation } from '../models/adversary-check.ts';
-import { writeFileAtomic } from '../src/io/files.ts';
+import { ADVERSARY_PROPERTIES, appliedGate, checkAdversaryProperty, CHEAPEST_FIRST, replayCounterexample, type CheckResult, type RunObservation } from '../models/adversary-check.ts';
 import { integer } from './args.ts';
 import { junitXml, observabilityText } from './campaign-formats.ts';
 import { EXIT, run } from './output.ts';
@@ -44,6 +43,7 @@ const resultJson = (r: CheckResult): Json => ({
           path: r.failure.fastCheckPath,
           replay: r.failure.replay,
         },
+  gate: appliedGate(r),
   generated: r.stats.toJson(),
 });
 
@@ -58,6 +58,8 @@ export function registerCheck(program: Command): void {
     .option('--time <seconds>', 'stop generating after this many seconds per property (the runs done are reported)')
     .option('--shard <K/N>', 'run the K-th of N slices of the property list (same seeds on every machine)')
     .option('--counterexamples <dir>', 'where failures are written (SPEC §12)', 'counterexamples')
+    .option('--fast <n>', 'the fast tier: first n runs of every property, cheapest first, stopping before the full runs on a failure (0: none)', '3')
+    .option('--no-replay', 'do not replay the stored counterexamples of the selected properties first')
     .option('--json', 'print one canonical JSON document (stable for a seed, apart from "timings")')
     // issue 18: campaign output for other tools (writers in campaign-formats.ts).
     .option('--observability <file>', "write one JSON line per generated run in Hypothesis's observability format (Tyche)")
@@ -69,10 +71,15 @@ Each property runs its runs from the seed; a failure is shrunk, written to
 <counterexamples>/<invariant>/<hash12>.json, and printed with the command that replays it
 (\`qfs replay FILE\`). Split a campaign with --shard 1/2 and --shard 2/2 on two machines: the
 same seed gives the same runs, and counterexample files (named by their content hash) merge.
+Order: (1) the stored counterexamples of the selected properties are replayed (a planted bug's
+must still be caught exactly, any other must pass: a fixed bug stays fixed); (2) the fast tier,
+--fast runs of every property, cheapest first; (3) the full --runs. A passed property must also
+hold the applied-fraction gate: its attack applied in at least 4/5 of the runs and every applied
+one detected (its expected incident observed).
 Exit codes: 0 every property passed, 1 a property failed, 2 bad usage, 3 I/O.`,
     )
     .action(
-      run((opts: { property?: string[]; seed?: string; path?: string; runs: string; time?: string; shard?: string; counterexamples: string; json?: boolean; observability?: string; junit?: string }) => {
+      run((opts: { property?: string[]; seed?: string; path?: string; runs: string; time?: string; shard?: string; counterexamples: string; fast: string; replay: boolean; json?: boolean; observability?: string; junit?: string }) => {
         const all = opts.property ?? [...ADVERSARY_PROPERTIES];
         for (const p of all) if (!ADVERSARY_PROPERTIES.includes(p)) throw new QfsError('E_USAGE', '--property', `unknown property ${JSON.stringify(p)} (known: ${ADVERSARY_PROPERTIES.join(', ')})`);
         const seed = opts.seed === undefined ? (Date.now() % 2147483647) : int('--seed', 0)(opts.seed);
@@ -91,15 +98,56 @@ Exit codes: 0 every property passed, 1 a property failed, 2 bad usage, 3 I/O.`,
         const runStart = Date.now() / 1000;
         const observe = opts.observability === undefined ? {} : { observe: (o: RunObservation) => void observations.push(o) };
         const timings: { property: string; seconds: string }[] = [];
-        for (const property of mine) {
+        const say = (line: string) => {
+          if (!opts.json) process.stdout.write(`${line}\n`);
+        };
+
+        // (1) Stored counterexamples of these properties, before anything is generated.
+        const replays: { file: string; property: string; ok: boolean; outcome: string }[] = [];
+        if (opts.replay && opts.path === undefined) {
+          for (const file of listCounterexamples(opts.counterexamples)) {
+            const c = loadCounterexample(file);
+            if (!mine.includes(c.property)) continue;
+            // Validated as data before it runs (P13.6): impossible values are refused naming the field.
+            const checked = checkAdversaryCounterexample(c, file);
+            const planted = !checked.storage && checked.run.mutant !== undefined;
+            const r = replayCounterexample(c);
+            const ok = planted ? r.kind === 'reproduced' : r.kind === 'passes';
+            replays.push({ file, property: c.property, ok, outcome: r.kind });
+            say(`replay ${file} (${c.property}${planted ? ', planted bug' : ''}): ${r.kind}${ok ? '' : r.kind === 'passes' ? ' — the planted bug is no longer caught' : ` — ${r.failure.message}`}`);
+          }
+        }
+        const replayFailed = replays.some((r) => !r.ok);
+
+        // (2) The fast tier: a few runs of every property, cheapest first.
+        const fast = int('--fast', 0)(opts.fast);
+        const fastFailures: CheckResult[] = [];
+        if (!replayFailed && fast > 0 && opts.path === undefined) {
+          const order = [...mine].sort((a, b) => CHEAPEST_FIRST.indexOf(a) - CHEAPEST_FIRST.indexOf(b));
+          for (const property of order) {
+            const t0 = Date.now();
+            const r = checkAdversaryProperty({ property, seed, runs: Math.min(fast, runs), counterexamples: opts.counterexamples });
+            timings.push({ property: `fast:${property}`, seconds: ((Date.now() - t0) / 1000).toFixed(1) });
+            if (r.failure !== null) {
+              fastFailures.push(r);
+              say(`fast tier ${property}: FAILED ${r.failure.invariant} at epoch ${r.failure.epoch}: ${r.failure.message}\n  shrunk to ${r.failure.commands} commands; counterexample ${r.failure.file ?? '(not written)'}\n  replay: ${r.failure.replay}`);
+            } else say(`fast tier ${property}: ${r.runsDone} runs passed`);
+          }
+        }
+        results.push(...fastFailures);
+
+        // (3) The full runs (not when a stored case or the fast tier already failed).
+        for (const property of replayFailed || fastFailures.length > 0 ? [] : mine) {
           const t0 = Date.now();
           const r = checkAdversaryProperty({ property, seed, runs, counterexamples: opts.counterexamples, ...observe, ...(opts.path === undefined ? {} : { path: opts.path }), ...(timeSeconds === undefined ? {} : { timeSeconds }) });
           const seconds = ((Date.now() - t0) / 1000).toFixed(1);
           timings.push({ property, seconds });
           results.push(r);
           if (!opts.json) {
+            const gate = r.failure === null ? appliedGate(r) : null;
             if (r.failure === null) {
               process.stdout.write(`${property}: ${r.runsDone} runs passed${r.interrupted ? ` (time limit: ${r.runsDone} of ${runs})` : ''} in ${seconds} s\n`);
+              if (gate !== null) process.stdout.write(`  GATE FAILED: ${gate}\n`);
               process.stdout.write(`${r.stats.format('  generated')}\n`);
             } else {
               process.stdout.write(
@@ -108,11 +156,19 @@ Exit codes: 0 every property passed, 1 a property failed, 2 bad usage, 3 I/O.`,
             }
           }
         }
-        const failed = results.filter((r) => r.failure !== null).length;
+        // A property fails when it finds a counterexample or its applied-fraction gate does not hold.
+        const failed = results.filter((r) => r.failure !== null || appliedGate(r) !== null).length + replays.filter((r) => !r.ok).length;
         if (opts.observability !== undefined) writeFileAtomic(opts.observability, observabilityText(observations, seed, runStart));
         if (opts.junit !== undefined) writeFileAtomic(opts.junit, junitXml(results, timings, seed, new Date(runStart * 1000).toISOString()));
         if (opts.json) {
-          const doc = { seed: String(seed), shard: `${shard.k}/${shard.n}`, passed: failed === 0, properties: results.map(resultJson), timings };
+          const doc = {
+            seed: String(seed),
+            shard: `${shard.k}/${shard.n}`,
+            passed: failed === 0,
+            replays: replays.map((r) => ({ file: r.file, property: r.property, outcome: r.outcome, ok: r.ok })),
+            properties: results.map(resultJson),
+            timings,
+          };
           process.stdout.write(`${canonicalString(doc as unknown as Encodable)}\n`);
         } else {
           process.stdout.write(`${results.length - failed} of ${results.length} properties passed (seed ${seed}; replay all: npx qfs check --seed ${seed} --runs ${runs}${opts.shard ? ` --shard ${opts.shard}` : ''})\n`);

@@ -5,7 +5,7 @@
  * attacks by the other Byzantine shards and the oracle or validator around it.
  */
 import fc from 'fast-check';
-import { EAS, type AdversaryRun, type Attack, type Ea, type EpochCommand } from './adversary.ts';
+import { EAS, type AdversaryRun, type Attack, type Ea, type EpochCommand, type VoteMove } from './adversary.ts';
 
 const delta = fc.bigInt({ min: 1n, max: 10n ** 18n });
 const small = fc.bigInt({ min: 1n, max: 1000n });
@@ -16,12 +16,13 @@ const anyDelta = fc.oneof(small, delta);
 export function attackArbitrary(ea: Ea, shard: bigint): fc.Arbitrary<Attack> {
   switch (ea) {
     case 'EA-1':
+      return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), pick, delta: anyDelta, report: fc.constantFrom('psi' as const, 'gradient' as const) });
     case 'EA-4':
     case 'EA-5':
     case 'EA-7':
       return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), pick, delta: anyDelta });
     case 'EA-2':
-      return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), below: fc.boolean(), delta: anyDelta });
+      return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), below: fc.boolean(), delta: anyDelta, inside: fc.constantFrom(false, false, false, true) });
     case 'EA-3':
       return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), field: fc.constantFrom('payouts' as const, 'flx_delta' as const), pick, delta: anyDelta });
     case 'EA-6':
@@ -29,11 +30,11 @@ export function attackArbitrary(ea: Ea, shard: bigint): fc.Arbitrary<Attack> {
     case 'EA-8':
       return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), delta: anyDelta });
     case 'EA-9':
-      return fc.constant({ ea, shard });
+      return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), side: fc.constantFrom('over' as const, 'over' as const, 'over' as const, 'under' as const) });
     case 'EA-10':
       return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), side: fc.constantFrom('in' as const, 'out' as const), delta: anyDelta });
     case 'EA-13':
-      return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), field: fc.constantFrom('multipliers' as const, 'rewards' as const, 'psy_minted' as const), pick, delta: anyDelta });
+      return fc.record({ ea: fc.constant(ea), shard: fc.constant(shard), field: fc.constantFrom('multipliers' as const, 'rewards' as const, 'psy_minted' as const), pick, delta: anyDelta, starve: fc.boolean() });
     case 'EA-11':
       return fc.record({ ea: fc.constant(ea), kind: fc.constantFrom('stale' as const, 'future' as const, 'replayed' as const, 'superseded' as const), delta: small });
     case 'EA-12':
@@ -59,8 +60,26 @@ function epochAttacks(byzantine: readonly bigint[], withShards: boolean): fc.Arb
   return fc.tuple(fc.tuple(...shardAttacks), outside).map(([xs, o]) => [...xs, o].filter((a): a is Attack => a !== null));
 }
 
+/** A vote move of `shard` (models/adversary/strategies.ts VoteMove). */
+export function moveArbitrary(shard: bigint): fc.Arbitrary<VoteMove> {
+  return fc.oneof(
+    { arbitrary: fc.record({ move: fc.constant('vote-anyway' as const), shard: fc.constant(shard), root: fc.constantFrom('candidate' as const, 'other' as const) }), weight: 2 },
+    fc.record({ move: fc.constant('withhold' as const), shard: fc.constant(shard) }),
+    fc.record({ move: fc.constant('duplicate' as const), shard: fc.constant(shard) }),
+    fc.record({ move: fc.constant('equivocate' as const), shard: fc.constant(shard), delta: small }),
+    fc.record({ move: fc.constant('root-only' as const), shard: fc.constant(shard) }),
+    fc.record({ move: fc.constant('forge' as const), shard: fc.constant(shard), pick }),
+  );
+}
+
+/** Vote moves of an epoch: about two Byzantine shards in three make one. */
+const epochMoves = (byzantine: readonly bigint[]): fc.Arbitrary<VoteMove[]> =>
+  fc.tuple(...byzantine.map((s) => fc.option(moveArbitrary(s), { freq: 3, nil: null }))).map((xs) => xs.filter((m): m is VoteMove => m !== null));
+
 const epochCmd = (byzantine: readonly bigint[], withShards: boolean): fc.Arbitrary<EpochCommand> =>
-  fc.record({ load, attacks: epochAttacks(byzantine, withShards), exit: fc.boolean() });
+  fc
+    .record({ load, attacks: epochAttacks(byzantine, withShards), exit: fc.boolean(), moves: epochMoves(byzantine), silent: fc.constantFrom(false, false, false, true) })
+    .map(({ moves, silent, ...rest }) => ({ ...rest, ...(moves.length === 0 ? {} : { moves }), ...(silent ? { silent_oracle: true } : {}) }));
 
 /** A run whose focus epoch carries an attack of `focus` (null: attacks at random only). */
 export function runArbitrary(focus: Ea | null): fc.Arbitrary<AdversaryRun> {
@@ -74,7 +93,7 @@ export function runArbitrary(focus: Ea | null): fc.Arbitrary<AdversaryRun> {
     .chain(({ shards, byzantine }) =>
       fc
         .record({
-          prelude: fc.array(epochCmd(byzantine, false), { maxLength: focus === 'EA-11' ? 3 : 1 }),
+          prelude: fc.array(epochCmd(byzantine, false), { minLength: focus === 'EA-11' ? 1 : 0, maxLength: focus === 'EA-11' ? 3 : 1 }),
           focusEpoch: epochCmd(byzantine, true),
           focusAttack: focus === null ? fc.constant(null) : fc.constantFrom(...byzantine).chain((s) => attackArbitrary(focus, s)),
           after: fc.array(epochCmd(byzantine, true), { maxLength: 2 }),
@@ -87,7 +106,10 @@ export function runArbitrary(focus: Ea | null): fc.Arbitrary<AdversaryRun> {
                   ...focusEpoch,
                   attacks: [...focusEpoch.attacks.filter((a) => !sameActor(a, focusAttack)), focusAttack],
                 };
-          return { shards, byzantine, epochs: [...prelude, focused, ...after] };
+          // A superseded snapshot needs a gap: the oracle was silent the epoch before, so an older valid one exists.
+          const gap = focusAttack !== null && focusAttack.ea === 'EA-11' && focusAttack.kind === 'superseded' && prelude.length > 0;
+          const before = gap ? [...prelude.slice(0, -1), { ...prelude[prelude.length - 1]!, silent_oracle: true }] : prelude;
+          return { shards, byzantine, epochs: [...before, focused, ...after] };
         }),
     );
 }

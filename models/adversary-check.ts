@@ -9,17 +9,30 @@
 import fc from 'fast-check';
 import type { Json } from '../src/math/canonical.ts';
 import { saveCounterexample, type Counterexample } from '../src/io/counterexamples.ts';
-import { AdversaryFailure, adversaryChain, EAS, EXPECTED_RESPONSE, readRunCommands, runAdversary, runCommands, type AdversaryRun, type Ea, type Mutant, type PauseShift, type RunReport, fractionPercent, fractionText, maxShift, SHIFT_TOKENS } from './adversary.ts';
+import { AdversaryFailure, adversaryChain, EAS, EXPECTED_RESPONSE, readRunCommands, runAdversary, runCommands, type AdversaryRun, type Ea, type Mutant, type PauseShift, type RunReport, fractionPercent, fractionText, maxShift, SHIFT_TOKENS, VOTE_MOVES } from './adversary.ts';
 import { runArbitrary } from './adversary-arbitraries.ts';
 import { readStorageCommands, runStorageAttack, storageCommands, storageRunArbitrary, type StorageRun } from './storage-attack.ts';
 
 export const EPOCH_EAS: readonly Ea[] = EAS.filter((e) => e !== 'EA-14');
 export const ADVERSARY_PROPERTIES: readonly string[] = EAS.map((e) => `adversary.${e}`);
 
-/** Per EA: attacks generated, applied (the attacker was active and the lie possible), detected, and paused epochs. */
-export type EaStats = { generated: number; applied: number; detected: number; paused: number; aborted: number; safeMode: number; shiftMeasured: number };
+/**
+ * The properties cheapest first (seconds per run measured on two shared cores, issue 19): the
+ * fast tier runs them in this order so that most bugs surface within the first minute.
+ */
+export const CHEAPEST_FIRST: readonly string[] = ['EA-3', 'EA-2', 'EA-10', 'EA-4', 'EA-5', 'EA-9', 'EA-8', 'EA-1', 'EA-13', 'EA-12', 'EA-11', 'EA-7', 'EA-6', 'EA-14'].map((e) => `adversary.${e}`);
+
+/**
+ * Per EA: attacks generated, applied (the attacker was active and the lie possible), not applied
+ * (generated − applied: the epoch ran honest behaviour instead), detected (the expected incident
+ * was observed in the record, not merely applied), and paused epochs.
+ */
+export type EaStats = { generated: number; applied: number; notApplied: number; detected: number; paused: number; aborted: number; safeMode: number; shiftMeasured: number };
+/** Per vote move (models/adversary/strategies.ts VoteMove): generated, applied, the expected step-12 event observed. */
+export type MoveStats = { generated: number; applied: number; detected: number };
 export class AdversaryStats {
-  readonly byEa = new Map<Ea, EaStats>(EAS.map((e) => [e, { generated: 0, applied: 0, detected: 0, paused: 0, aborted: 0, safeMode: 0, shiftMeasured: 0 }]));
+  readonly byEa = new Map<Ea, EaStats>(EAS.map((e) => [e, { generated: 0, applied: 0, notApplied: 0, detected: 0, paused: 0, aborted: 0, safeMode: 0, shiftMeasured: 0 }]));
+  readonly byMove = new Map<string, MoveStats>(VOTE_MOVES.map((m) => [m, { generated: 0, applied: 0, detected: 0 }]));
   /** The largest pause shift measured per EA. */
   readonly shift = new Map<Ea, PauseShift | undefined>();
   runs = 0;
@@ -51,6 +64,12 @@ export class AdversaryStats {
     for (const st of report.steps) this.incidents += st.record.incidents.length;
     for (const e of report.epochs) {
       this.epochs++;
+      for (const m of e.moves) {
+        const ms = this.byMove.get(m.move)!;
+        ms.generated++;
+        if (m.applied) ms.applied++;
+        if (m.detected) ms.detected++;
+      }
       if (e.outcome === 'abort') this.aborted++;
       if (e.outcome === 'frozen') this.frozen++;
       for (const a of e.attacks) {
@@ -60,7 +79,10 @@ export class AdversaryStats {
           continue;
         }
         s.generated++;
-        if (!a.applied) continue;
+        if (!a.applied) {
+          s.notApplied++;
+          continue;
+        }
         s.applied++;
         if (a.detected) s.detected++;
         if (a.paused) s.paused++;
@@ -86,6 +108,12 @@ export class AdversaryStats {
       for (const k of Object.keys(s) as (keyof EaStats)[]) t[k] += s[k];
       this.shift.set(ea, maxShift(this.shift.get(ea), o.shift.get(ea)));
     }
+    for (const [m, x] of o.byMove) {
+      const t = this.byMove.get(m)!;
+      t.generated += x.generated;
+      t.applied += x.applied;
+      t.detected += x.detected;
+    }
   }
 
   toJson(): Json {
@@ -103,11 +131,16 @@ export class AdversaryStats {
           expected_response: EXPECTED_RESPONSE[ea],
           generated: String(s.generated),
           applied: String(s.applied),
+          not_applied: String(s.notApplied),
           detected: String(s.detected),
           paused_epochs: String(s.paused),
           pause_shift_measured: String(s.shiftMeasured),
           pause_shift_max: Object.fromEntries(SHIFT_TOKENS.map((t) => [t, m === undefined ? 'not measured' : fractionText(m[t])])),
         };
+      }),
+      moves: VOTE_MOVES.filter((m) => this.byMove.get(m)!.generated > 0).map((m) => {
+        const x = this.byMove.get(m)!;
+        return { move: m, generated: String(x.generated), applied: String(x.applied), detected: String(x.detected) };
       }),
     };
   }
@@ -117,9 +150,13 @@ export class AdversaryStats {
       const s = this.byEa.get(ea)!;
       const m = this.shift.get(ea);
       const shift = m === undefined ? 'shift not measured' : `max shift (${s.shiftMeasured}) ${SHIFT_TOKENS.map((t) => `${t} ${fractionPercent(m[t])}`).join(' ')}`;
-      return `  ${ea.padEnd(6)} generated ${String(s.generated).padStart(4)}  applied ${String(s.applied).padStart(4)}  detected ${String(s.detected).padStart(4)}  paused ${String(s.paused).padStart(4)}  ${shift}   ${EXPECTED_RESPONSE[ea]}`;
+      return `  ${ea.padEnd(6)} generated ${String(s.generated).padStart(4)}  applied ${String(s.applied).padStart(4)}  not applied ${String(s.notApplied).padStart(4)}  detected ${String(s.detected).padStart(4)}  paused ${String(s.paused).padStart(4)}  ${shift}   ${EXPECTED_RESPONSE[ea]}`;
     });
-    return [`${title}: ${this.runs} runs, ${this.epochs} epochs (${this.aborted} aborted, ${this.frozen} frozen)`, ...rows].join('\n');
+    const moves = VOTE_MOVES.filter((m) => this.byMove.get(m)!.generated > 0).map((m) => {
+      const x = this.byMove.get(m)!;
+      return `  move ${m.padEnd(12)} generated ${String(x.generated).padStart(4)}  applied ${String(x.applied).padStart(4)}  expected event observed ${String(x.detected).padStart(4)}`;
+    });
+    return [`${title}: ${this.runs} runs, ${this.epochs} epochs (${this.aborted} aborted, ${this.frozen} frozen)`, ...rows, ...moves].join('\n');
   }
 }
 
@@ -137,6 +174,8 @@ export type CheckOptions = {
   readonly mutant?: Mutant;
   /** Called after every generated run (not the shrinker's): `qfs check --observability`. */
   readonly observe?: (o: RunObservation) => void;
+  /** False: stop at the first failure without shrinking (the kill catalog's cheap mode). */
+  readonly shrink?: boolean;
 };
 
 /** One generated run as `qfs check --observability` reports it: its commands, outcome, time and what it did. */
@@ -192,6 +231,24 @@ export type CheckResult = {
   readonly stats: AdversaryStats;
   readonly failure: CheckFailure | null;
 };
+
+/** The applied fraction every property must reach: its focus attack applied in ≥ 80 % of the runs. */
+export const APPLIED_FRACTION: readonly [number, number] = [4, 5];
+
+/**
+ * The gate on a passed property's statistics (vitest suite, `qfs check`, the main job): the focus
+ * attack applied in at least APPLIED_FRACTION of the runs done (an attack that does not apply is
+ * honest behaviour, and passing it proves nothing), and every applied attack of the focus EA
+ * detected (its expected incident observed). Null when it holds, else the reason.
+ */
+export function appliedGate(r: Pick<CheckResult, 'property' | 'runsDone' | 'stats'>): string | null {
+  const ea = eaOfProperty(r.property);
+  const s = r.stats.byEa.get(ea)!;
+  const need = Math.ceil((r.runsDone * APPLIED_FRACTION[0]) / APPLIED_FRACTION[1]);
+  if (s.applied < need) return `${r.property}: ${ea} applied in ${s.applied} of ${r.runsDone} runs (${s.notApplied} not applied), below ${APPLIED_FRACTION[0]}/${APPLIED_FRACTION[1]} (${need})`;
+  if (s.detected !== s.applied) return `${r.property}: ${ea} applied ${s.applied} times but its expected incident was observed ${s.detected} times`;
+  return null;
+}
 
 export function eaOfProperty(property: string): Ea {
   const ea = property.replace(/^adversary\./, '') as Ea;
@@ -267,6 +324,7 @@ export function checkAdversaryProperty(o: CheckOptions): CheckResult {
       seed: o.seed,
       numRuns: o.runs,
       ...(o.path === undefined ? {} : { path: o.path, endOnFailure: true }),
+      ...(o.shrink === false ? { endOnFailure: true } : {}),
       ...(o.timeSeconds === undefined ? {} : { interruptAfterTimeLimit: o.timeSeconds * 1000, markInterruptAsFailure: false }),
     },
   );

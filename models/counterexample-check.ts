@@ -11,7 +11,7 @@ import type { Json } from '../src/math/canonical.ts';
 import { QfsError } from '../src/core/errors.ts';
 import { Reader, type JsonObject } from '../src/math/schema.ts';
 import type { Counterexample } from '../src/io/counterexamples.ts';
-import { adversaryChain, EAS, MUTANTS, readRunCommands, type AdversaryRun } from './adversary.ts';
+import { adversaryChain, EAS, MUTANTS, readRunCommands, VOTE_MOVES, type AdversaryRun } from './adversary.ts';
 import { readStorageCommands, TARGETS, type StorageRun } from './storage-attack.ts';
 
 export const ADVERSARY_LIMITS = { minShards: 4n, maxShards: 8n, epochs: 64, attacks: 16, loads: 16, founders: 3n } as const;
@@ -71,6 +71,9 @@ const ATTACK_KEYS: Readonly<Record<string, readonly string[]>> = {
   'EA-13': ['shard', 'field', 'pick', 'delta'],
 };
 
+/** Keys an attack may carry beyond its required ones (the strategies of models/adversary/strategies.ts). */
+const OPTIONAL_ATTACK_KEYS: Readonly<Record<string, readonly string[]>> = { 'EA-1': ['report'], 'EA-2': ['inside'], 'EA-9': ['side'], 'EA-13': ['starve'] };
+
 const FIELD_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   'EA-3': ['payouts', 'flx_delta'],
   'EA-13': ['multipliers', 'rewards', 'psy_minted'],
@@ -79,7 +82,7 @@ const FIELD_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 function checkAttack(v: Json, path: string, byzantine: ReadonlySet<bigint>): void {
   const o = obj(v, path);
   const ea = oneOf(o.ea, `${path}.ea`, EAS.filter((x) => x !== 'EA-14'));
-  keys(o, path, ['ea', ...ATTACK_KEYS[ea]!]);
+  keys(o, path, ['ea', ...ATTACK_KEYS[ea]!], OPTIONAL_ATTACK_KEYS[ea] ?? []);
   if ('shard' in o) {
     const shard = int(o.shard, `${path}.shard`, 0n, ADVERSARY_LIMITS.maxShards);
     if (!byzantine.has(shard)) r.fail(`${path}.shard`, `shard ${shard} attacks but is not one of the Byzantine shards`);
@@ -89,8 +92,31 @@ function checkAttack(v: Json, path: string, byzantine: ReadonlySet<bigint>): voi
   if ('below' in o && typeof o.below !== 'boolean') r.fail(`${path}.below`, 'expected a boolean');
   if ('field' in o) oneOf(o.field, `${path}.field`, FIELD_OPTIONS[ea]!);
   if ('flaw' in o) oneOf(o.flaw, `${path}.flaw`, ['zero', 'overdraft', 'foreign', 'nonce']);
-  if ('side' in o) oneOf(o.side, `${path}.side`, ['in', 'out']);
+  if ('side' in o) oneOf(o.side, `${path}.side`, ea === 'EA-9' ? ['over', 'under'] : ['in', 'out']);
+  if ('report' in o) oneOf(o.report, `${path}.report`, ['psi', 'gradient']);
+  for (const flag of ['inside', 'starve'] as const) if (flag in o && typeof o[flag] !== 'boolean') r.fail(`${path}.${flag}`, 'expected a boolean');
   if ('kind' in o) oneOf(o.kind, `${path}.kind`, ['stale', 'future', 'replayed', 'superseded']);
+}
+
+const MOVE_KEYS: Readonly<Record<(typeof VOTE_MOVES)[number], readonly string[]>> = {
+  'vote-anyway': ['shard', 'root'],
+  withhold: ['shard'],
+  duplicate: ['shard'],
+  equivocate: ['shard', 'delta'],
+  'root-only': ['shard'],
+  forge: ['shard', 'pick'],
+};
+
+/** A Byzantine vote move (models/adversary/strategies.ts `VoteMove`): only a Byzantine shard makes one. */
+function checkMove(v: Json, path: string, byzantine: ReadonlySet<bigint>): void {
+  const o = obj(v, path);
+  const move = oneOf(o.move, `${path}.move`, VOTE_MOVES);
+  keys(o, path, ['move', ...MOVE_KEYS[move]]);
+  const shard = int(o.shard, `${path}.shard`, 0n, ADVERSARY_LIMITS.maxShards);
+  if (!byzantine.has(shard)) r.fail(`${path}.shard`, `shard ${shard} moves but is not one of the Byzantine shards`);
+  if ('root' in o) oneOf(o.root, `${path}.root`, ['candidate', 'other']);
+  if ('delta' in o) int(o.delta, `${path}.delta`, 1n, DELTA_LIMIT);
+  if ('pick' in o) int(o.pick, `${path}.pick`, 0n, U64);
 }
 
 /** An epoch-attack run's commands (P12.2), checked; then read by readRunCommands. */
@@ -111,7 +137,9 @@ export function checkRunCommands(commands: readonly Json[]): AdversaryRun {
     const path = `commands[${i + 1}]`;
     const e = obj(c, path);
     if (e.kind !== 'epoch') r.fail(`${path}.kind`, 'expected "epoch"');
-    keys(e, path, ['kind', 'load', 'attacks', 'exit'], ['exit_founders']);
+    keys(e, path, ['kind', 'load', 'attacks', 'exit'], ['exit_founders', 'silent_oracle', 'moves']);
+    if (e.silent_oracle !== undefined && typeof e.silent_oracle !== 'boolean') r.fail(`${path}.silent_oracle`, 'expected a boolean');
+    if (e.moves !== undefined) list(e.moves, `${path}.moves`, ADVERSARY_LIMITS.attacks).forEach((m, k) => checkMove(m, `${path}.moves[${k}]`, byzantine));
     int(e.load, `${path}.load`, 0n, U64);
     if (typeof e.exit !== 'boolean') r.fail(`${path}.exit`, 'expected a boolean');
     if (e.exit_founders !== undefined) {

@@ -14,7 +14,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { ADVERSARY_PROPERTIES, AdversaryStats, checkAdversaryProperty } from '../models/adversary-check.ts';
+import { ADVERSARY_PROPERTIES, AdversaryStats, appliedGate, checkAdversaryProperty } from '../models/adversary-check.ts';
 import { EAS } from '../models/adversary.ts';
 
 const runs = process.env.QFS_ADVERSARY_RUNS ? Number(process.env.QFS_ADVERSARY_RUNS) : 50;
@@ -38,9 +38,9 @@ describe('adversary', () => {
         );
       }
       expect(r.runsDone).toBe(n);
-      const ea = property.replace('adversary.', '') as (typeof EAS)[number];
-      // The focus attack applied in most runs (its shard active, the lie possible).
-      expect(r.stats.byEa.get(ea)!.applied).toBeGreaterThanOrEqual(Math.ceil(n * 0.8));
+      // The focus attack applied in most runs (its shard active, the lie possible) and every applied
+      // one detected (its expected incident observed): the gate `qfs check` and the main job apply too.
+      expect(appliedGate(r)).toBeNull();
     }, 600_000);
   }
 

@@ -10,7 +10,8 @@
  *   - ledger.deterministic: fast-check's scheduler permutes the arrival of proposals, votes and
  *     snapshots (and repeats copies): the same record bytes;
  *   - liveness with f shards withholding their votes: every epoch commits;
- *   - no commit without a quorum: with more shards withholding, every epoch aborts (no_quorum).
+ *   - no commit without a quorum: with more shards withholding, every epoch aborts (no_quorum);
+ *   - ledger-model: the independent model of steps 12–13 and the CIR bookkeeping agrees on every epoch.
  * Runs per property: QFS_LEDGER_RUNS (default 20; each run is 1–4 epochs). Every property uses the run seed, so the step-invariant properties see the same runs (cached signatures make them cheap).
  */
 import fc from 'fast-check';
@@ -27,6 +28,7 @@ import { devKey } from '../src/math/signatures.ts';
 import type { State } from '../src/economics/state.ts';
 import { adversaryChain, executeRun } from '../models/adversary.ts';
 import { runArbitrary } from '../models/adversary-arbitraries.ts';
+import { ledgerModelFault } from '../models/ledger-model/check.ts';
 
 const numRuns = process.env.QFS_LEDGER_RUNS ? Number(process.env.QFS_LEDGER_RUNS) : 20;
 const bytes = (v: unknown): string => canonicalString(v as Encodable);
@@ -51,6 +53,19 @@ describe('ledger properties', () => {
       );
     }, 300_000);
   }
+
+  // The independent ledger model (models/ledger-model/, from docs/spec.md) agrees on every epoch.
+  test('ledger-model', () => {
+    fc.assert(
+      fc.property(runArbitrary(null), (run) => {
+        executeRun(run, ({ chain, S, e }) => {
+          const fault = ledgerModelFault(chain, S, e.out);
+          expect(fault, `${fault?.id} at epoch ${e.out.record.epoch}: ${fault?.message}`).toBeNull();
+        });
+      }),
+      { numRuns },
+    );
+  }, 300_000);
 
   test('record.inputs', () => {
     fc.assert(

@@ -16,6 +16,7 @@ import { quorumNeeded, type Step12 } from './step12.ts';
 import { storedSnapshotsOf } from './window1.ts';
 import type { Stage2 } from './window2.ts';
 import { LedgerFatal } from './windows.ts';
+import { planted } from '../core/planted.ts';
 
 /** The next state and the record of a decided epoch. */
 export type Decided = { readonly state: State; readonly record: EpochRecord };
@@ -70,7 +71,7 @@ export function decideOutcome(stage2: Stage2, votes: Step12, inputs: LedgerInput
   const candidate = stage2.publication?.candidate ?? null;
 
   // Step 13.
-  const step12Abort = votes.incidents.some((i) => i.code !== null);
+  const step12Abort = votes.incidents.some((i) => i.code !== null && !(planted('vote-302-no-abort') && i.code === 'CIR-302'));
   const needed = quorumNeeded(BigInt(voters.length));
   const quorum = candidate !== null && !step12Abort && votes.matching >= needed;
   const noQuorum = !step12Abort && stage2.mathIncident === null && !quorum;
@@ -79,7 +80,7 @@ export function decideOutcome(stage2: Stage2, votes: Step12, inputs: LedgerInput
   const events = pipelineEvents(stage2, votes, noQuorum ? { votes: votes.matching, needed } : null);
   const common = { inputs_hash, active: [...stage1.publication.active], voters: [...voters], sync: stage2.sync, c_shards: [...stage2.c_shards] };
   const abortState = (extra: readonly Incident[]): State => {
-    const safe = [...incidents, ...extra].some((i) => i.code === 'CIR-511');
+    const safe = [...incidents, ...extra].some((i) => i.code === 'CIR-511' && !(planted('voter-511-no-safe-mode') && i.shard !== null));
     return {
       ...s0,
       epoch: t,

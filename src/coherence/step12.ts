@@ -13,6 +13,7 @@ import type { Offender } from '../ledger/system-recovery.ts';
 import { CLAIM_FIELDS, eaOfClaimField, readVote, type VoteBody } from '../ledger/vote.ts';
 import { byShardDigest, sameBytes, shardKey, signedBy } from './messages.ts';
 import type { Candidate } from './windows.ts';
+import { planted } from '../core/planted.ts';
 
 export type Step12Event = Extract<LedgerEvent, { readonly kind: 'vote_rejected' | 'vote_equivocation' | 'vote_root_mismatch' }>;
 
@@ -20,7 +21,7 @@ export type Step12Event = Extract<LedgerEvent, { readonly kind: 'vote_rejected' 
 type ValidVote = { readonly digest: string; readonly body: VoteBody };
 
 /** The quorum of step 13: `max(1, floorDiv(2n + 2, 3))` matching votes, n = the voters. */
-export const quorumNeeded = (n: bigint): bigint => max(1n, floorDiv(2n * n + 2n, 3n));
+export const quorumNeeded = (n: bigint): bigint => max(1n, floorDiv(2n * n + 2n, 3n) - (planted('quorum-one-short') ? 1n : 0n));
 
 /** The step-12 judgement of one vote against the candidate. */
 export function compareVote(candidate: Candidate, vote: VoteBody): { readonly fields: ClaimMismatch[]; readonly rootMatches: boolean } {
@@ -39,7 +40,7 @@ function voteIncident(shard: bigint, digest: string, vote: VoteBody, root: strin
   return match(ea)
     .with('EA-10', 'EA-3', (ea): VoteIncident => ({ code: 'CIR-511', ea, shard, evidence: { vote: digest, response: 'safe_mode', ...base } }))
     .with('EA-5', 'EA-4', (ea): VoteIncident => ({ code: 'CIR-302', ea, shard, evidence: { vote: digest, response: 'abort', ...base } }))
-    .with('EA-13', (ea): VoteIncident => ({ code: null, ea, shard, evidence: { vote: digest, response: 'reward_capped', ...base } }))
+    .with('EA-13', (ea): VoteIncident => ({ code: planted('ea13-aborts') ? ('CIR-302' as never) : null, ea, shard, evidence: { vote: digest, response: 'reward_capped', ...base } }))
     .exhaustive();
 }
 
@@ -58,11 +59,11 @@ function readVotes(ctx: EpochContext, t: bigint, voters: readonly bigint[], entr
       events.push({ kind: 'vote_rejected', digest: e.digest, shard: body.shard, reason: 'wrong_epoch' });
       continue;
     }
-    if (!voters.includes(body.shard)) {
+    if (!voters.includes(body.shard) && !planted('non-voter-vote-counted')) {
       events.push({ kind: 'vote_rejected', digest: e.digest, shard: body.shard, reason: 'not_voter' });
       continue;
     }
-    if (!signedBy('qfs/v13/vote', e.digest, e.signatures, shardKey(ctx, body.shard))) {
+    if (!planted('vote-signature-unchecked') && !signedBy('qfs/v13/vote', e.digest, e.signatures, shardKey(ctx, body.shard))) {
       events.push({ kind: 'vote_rejected', digest: e.digest, shard: body.shard, reason: 'bad_signature' });
       continue;
     }
@@ -90,7 +91,7 @@ export function step12(ctx: EpochContext, t: bigint, voters: readonly bigint[], 
   for (const shard of voters) {
     const vs = valid.get(shard) ?? [];
     if (vs.length === 0) continue;
-    if (vs.length >= 2) {
+    if (vs.length >= 2 && !planted('equivocation-first-counted')) {
       events.push({ kind: 'vote_equivocation', shard, votes: vs.map((x) => x.digest) });
       continue;
     }
@@ -101,8 +102,12 @@ export function step12(ctx: EpochContext, t: bigint, voters: readonly bigint[], 
       const incident = voteIncident(shard, digest, body, candidate.root, cmp.fields);
       incidents.push(incident);
       if (incident.code !== null) offenders.push({ shard, groupHalt: false });
-    } else if (!cmp.rootMatches) events.push({ kind: 'vote_root_mismatch', digest, shard });
+      else if (planted('capped-vote-counted')) matching += 1n;
+    } else if (!cmp.rootMatches && !planted('root-unchecked')) events.push({ kind: 'vote_root_mismatch', digest, shard });
     else matching += 1n;
+  }
+  if (planted('non-voter-vote-counted')) {
+    for (const [shard, vs] of valid) if (!voters.includes(shard) && vs.length === 1 && vs[0]!.body.root === candidate?.root) matching += 1n;
   }
   byShardDigest(events, (e) => (e.kind === 'vote_equivocation' ? e.votes[0]! : e.digest));
   return { events, incidents, offenders, matching };

@@ -16,6 +16,7 @@ import { ownedEdges, readProposal } from '../ledger/proposal.ts';
 import { syncBreach, syncTolerance } from '../ledger/psi-sync.ts';
 import type { Offender } from '../ledger/system-recovery.ts';
 import { byShardDigest, shardKey, signedBy } from './messages.ts';
+import { planted } from '../core/planted.ts';
 
 export type Step3Event = Extract<LedgerEvent, { readonly kind: 'proposal_ignored' | 'proposal_rejected' }>;
 
@@ -51,7 +52,7 @@ export function reporterFault(ctx: EpochContext, basis: ActionBasis, p: Proposal
   // EA-7: the first triangle (by (a, b, c)) whose curl with the shard's gradients exceeds the bound.
   const curlBound = exactMulDiv(C, k.delta_curl, SCALE);
   const g = (e: number): bigint => reported.get(e) ?? field.gradients[e]!;
-  for (const tr of shardTriangles(topo, s)) {
+  for (const tr of planted('ea7-unchecked') ? [] : shardTriangles(topo, s)) {
     const ab = g(tr.ab);
     const bc = g(tr.bc);
     const ac = g(tr.ac);
@@ -63,14 +64,14 @@ export function reporterFault(ctx: EpochContext, basis: ActionBasis, p: Proposal
   }
   // EA-1: the first differing ψ (by node), then the first differing gradient (by edge).
   const members = topo.shardNodes[s]!;
-  for (let j = 0; j < members.length; j++) {
+  for (let j = 0; j < members.length && !planted('ea1-psi-unchecked'); j++) {
     const computed = field.psi[members[j]!]!;
     const r = p.reports.psi[j]!;
     if (r.value !== computed) {
       return { code: 'CIR-302', ea: 'EA-1', shard, evidence: { proposal: digest, report: 'psi', node: r.node, a: null, b: null, reported: r.value, computed } };
     }
   }
-  for (let j = 0; j < owned.length; j++) {
+  for (let j = 0; j < owned.length && !planted('ea1-gradient-unchecked'); j++) {
     const computed = field.gradients[owned[j]!]!;
     const r = p.reports.gradients[j]!;
     if (r.value !== computed) {
@@ -164,7 +165,11 @@ export function judgeReporters(ctx: EpochContext, basis: ActionBasis, active: re
       continue;
     }
     incidents.push(incident);
-    offenders.push({ shard, groupHalt: incident.code === 'CIR-412' });
+    offenders.push({ shard, groupHalt: incident.code === 'CIR-412' && !planted('no-group-halt') });
+    if (planted('offender-votes')) {
+      voters.push(shard);
+      voterProposals.push(ps[0]!.body);
+    }
   }
   return { incidents, offenders, voters, voterProposals };
 }

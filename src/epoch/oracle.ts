@@ -6,6 +6,7 @@
  * highest epoch then the lowest digest is admitted, and every rejection is an EA-11 incident.
  */
 import { SCALE } from '../math/certified-math.ts';
+import { planted } from '../core/planted.ts';
 import type { Encodable, Json } from '../math/canonical.ts';
 import type { OracleEvidence, OracleIncident, OracleReason } from './epoch-record.ts';
 import type { NodeValue } from '../economics/harmonic-economics.ts';
@@ -109,11 +110,11 @@ export function decideOracle(ctx: OracleContext, stored: readonly StoredSnapshot
       });
     const reason: OracleReason | null = !signed
       ? 'bad_signature'
-      : s.epoch > t
+      : s.epoch > t && !planted('future-admitted')
         ? 'future'
-        : s.epoch + window < t
+        : s.epoch + window + (planted('stale-off-by-one') ? 1n : 0n) < t
           ? 'stale'
-          : s.epoch <= lastOracleEpoch
+          : s.epoch <= lastOracleEpoch && !planted('replay-admitted')
             ? 'replayed'
             : null;
     return { digest: g.digest, reason, snapshot: s };
@@ -121,7 +122,7 @@ export function decideOracle(ctx: OracleContext, stored: readonly StoredSnapshot
   let winner: Judged | undefined;
   for (const j of judged) {
     // Digest order, so the first of the highest epoch is the lowest digest.
-    if (j.reason === null && (winner === undefined || j.snapshot!.epoch > winner.snapshot!.epoch)) winner = j;
+    if (j.reason === null && (winner === undefined || (planted('oracle-oldest-wins') ? j.snapshot!.epoch < winner.snapshot!.epoch : j.snapshot!.epoch > winner.snapshot!.epoch))) winner = j;
   }
   const rejections = judged
     .filter((j) => j !== winner)

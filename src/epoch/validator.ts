@@ -5,6 +5,7 @@
  * evidence only: the engine keeps its own ψ and the validator never changes state.
  */
 import type { Encodable, Json } from '../math/canonical.ts';
+import { planted } from '../core/planted.ts';
 import type { EpochEvent, ValidatorEvidence, ValidatorIncident } from './epoch-record.ts';
 import type { Result } from '../core/errors.ts';
 import type { NodeValue } from '../economics/harmonic-economics.ts';
@@ -39,13 +40,13 @@ export type ValidatorOutcome = { readonly events: readonly EpochEvent[]; readonl
 
 /** Compares the answer (if any) with the engine's opening ψ (aligned with the topology). */
 export function checkValidator(topo: Topology, t: bigint, enginePsi: readonly bigint[], answer: Json | null): ValidatorOutcome {
-  if (answer === null) return { events: [], incidents: [] };
+  if (answer === null || planted('validator-ignored')) return { events: [], incidents: [] };
   const digest = validatorDigest(answer);
   const read = readValidatorAnswer(answer, t, topo);
   if (!read.ok) return { events: [{ kind: 'validator_malformed', digest }], incidents: [] };
   const nodes: ValidatorEvidence['nodes'][number][] = [];
   read.value.psi.forEach(({ node, value }, i) => {
-    if (value !== enginePsi[i]) nodes.push({ node, engine: enginePsi[i]!, validator: value });
+    if (value !== enginePsi[i] && (i === 0 || !planted('validator-first-node-only'))) nodes.push({ node, engine: enginePsi[i]!, validator: value });
   });
   if (nodes.length === 0) return { events: [], incidents: [] };
   return { events: [], incidents: [{ code: null, ea: 'EA-12', shard: null, evidence: { digest, nodes } }] };

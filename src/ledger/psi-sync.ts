@@ -10,6 +10,7 @@
  * (a report and ε_sync may be as large as the §1 range allows): never a MathViolation.
  */
 import { median, SCALE } from '../math/certified-math.ts';
+import { planted } from '../core/planted.ts';
 import type { ShardValue, SyncRecord } from '../epoch/epoch-record.ts';
 import { exactAbs, exactMulDiv } from '../math/exact-math.ts';
 import type { OpeningField } from '../field/psi-field.ts';
@@ -18,13 +19,13 @@ import type { OpeningField } from '../field/psi-field.ts';
 export const agreedCoherence = (field: OpeningField): bigint => field.c;
 
 /** `mulDiv(C, EPSILON_SYNC, SCALE)`, exact. */
-export const syncTolerance = (c: bigint, epsilonSync: bigint): bigint => exactMulDiv(c, epsilonSync, SCALE);
+export const syncTolerance = (c: bigint, epsilonSync: bigint): bigint => exactMulDiv(c, epsilonSync, SCALE) >> (planted('ea2-bound-halved') ? 1n : 0n);
 
 /** `|report − C|`, exact. */
 export const syncDeviation = (report: bigint, c: bigint): bigint => exactAbs(report - c);
 
 /** EA-2: the report is off C by more than the tolerance. */
-export const syncBreach = (report: bigint, c: bigint, epsilonSync: bigint): boolean => syncDeviation(report, c) > syncTolerance(c, epsilonSync);
+export const syncBreach = (report: bigint, c: bigint, epsilonSync: bigint): boolean => !planted('ea2-unchecked') && syncDeviation(report, c) > syncTolerance(c, epsilonSync);
 
 /** Step 11's evidence: C, the lower median of the reports (null when there is none), every report in shard order. */
 export function syncRecord(c: bigint, reports: readonly ShardValue[]): SyncRecord {

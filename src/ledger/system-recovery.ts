@@ -21,6 +21,7 @@
  * effect from t + 1 (the active set of t is fixed after step 0). Any CIR-511 enters safe mode.
  */
 import { ifCanonical, type Encodable, type Json } from '../math/canonical.ts';
+import { planted } from '../core/planted.ts';
 import type { LedgerEvent } from '../epoch/epoch-record.ts';
 import { verifyGovernance, type FounderSignature, type GovernanceRecord } from '../genesis/founders.ts';
 import type { Genesis } from '../genesis/genesis.ts';
@@ -144,8 +145,8 @@ export function incidentBookkeeping(genesis: Genesis, shards: readonly ShardStat
     let { halted_until, violations, blacklisted } = s;
     if (grouped.has(s.id)) halted_until = max(halted_until, t + 1n);
     if (violators.has(s.id)) {
-      halted_until = max(halted_until, t + k.halt_epochs);
-      violations += 1n;
+      halted_until = max(halted_until, t + k.halt_epochs - (planted('halt-one-short') ? 1n : 0n));
+      violations += planted('violation-uncounted') ? 0n : 1n;
       if (violations >= k.blacklist_after) blacklisted = true;
     }
     return { id: s.id, halted_until, violations, blacklisted };
