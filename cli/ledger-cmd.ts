@@ -11,7 +11,7 @@ import { devLabel } from '../src/genesis/default-genesis.ts';
 import { QfsError } from '../src/core/errors.ts';
 import { genesisHash, type Genesis } from '../src/genesis/genesis.ts';
 import { toHex } from '../src/math/hashing.ts';
-import { readBytes } from '../src/io/files.ts';
+import { checkOutputFile, checkWritableDir, readBytes } from '../src/io/files.ts';
 import { SIGNATURES_FILE, readGenesisDir } from '../src/io/genesis-dir.ts';
 import { AnchorFault, devOperatorKey, readAnchorAt, writeAnchorAt, type AnchorKey, type SignedAnchor } from '../src/io/anchor.ts';
 import { readPublicKeyFile, readSecretKeyFile } from '../src/io/key-files.ts';
@@ -120,6 +120,9 @@ export function registerSimulate(program: Command): void {
         const seed = integer('--seed', 0n)(opts.seed);
         const every = integer('--checkpoint-every', 0n)(opts.checkpointEvery);
         const anchorPath = opts.anchor ?? defaultAnchorPath(opts.store);
+        // Both outputs are checked before any work (P13.4); the anchor is rewritten in place, as it must be.
+        checkWritableDir(opts.store);
+        checkOutputFile(anchorPath, true);
         const key = anchorKey(opts.key, true);
         let anchor: Anchor;
         if (!existsSync(anchorPath)) {

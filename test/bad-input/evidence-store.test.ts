@@ -20,14 +20,15 @@ const withFiles = (files: Record<string, string | Buffer>) => (d: string) => {
   mkdirSync(pkg(d));
   for (const [name, text] of Object.entries(files)) writeFileSync(join(pkg(d), name), text);
 };
-const evidence = (name: string, setup: (d: string) => void, names: string): Case => ({ name, setup, args: (d) => ['verify', pkg(d)], code: 1, error: 'E_EVIDENCE', names });
+// --reexecute is a trust root, so the directory's own faults are reached (plain `verify DIR` is a usage error: no trust root).
+const evidence = (name: string, setup: (d: string) => void, names: string): Case => ({ name, setup, args: (d) => ['verify', pkg(d), '--reexecute'], code: 1, error: 'E_EVIDENCE', names });
 const nested = (n: number) => `${'['.repeat(n)}${']'.repeat(n)}`;
 
 const cases: Case[] = [
-  { name: 'verify a missing directory', args: (d) => ['verify', join(d, 'nope')], code: 3, error: 'E_IO', names: (d) => join(d, 'nope') },
-  { name: 'verify a file', args: (d) => ['verify', join(d, 'file.txt')], code: 3, error: 'E_IO', names: (d) => join(d, 'file.txt') },
-  { name: 'verify /proc/self (would block or never end)', args: () => ['verify', '/proc/self'], code: 3, error: 'E_IO' },
-  { name: 'verify /dev', args: () => ['verify', '/dev'], code: 3, error: 'E_IO' },
+  { name: 'verify a missing directory', args: (d) => ['verify', join(d, 'nope'), '--reexecute'], code: 3, error: 'E_IO', names: (d) => join(d, 'nope') },
+  { name: 'verify a file', args: (d) => ['verify', join(d, 'file.txt'), '--reexecute'], code: 3, error: 'E_IO', names: (d) => join(d, 'file.txt') },
+  { name: 'verify /proc/self (would block or never end)', args: () => ['verify', '/proc/self', '--reexecute'], code: 3, error: 'E_IO' },
+  { name: 'verify /dev', args: () => ['verify', '/dev', '--reexecute'], code: 3, error: 'E_IO' },
   evidence('verify an empty directory', withFiles({}), MANIFEST),
   evidence('verify a directory with a stray file only', withFiles({ 'notes.txt': 'x' }), MANIFEST),
   evidence('a manifest that is not JSON', withFiles({ [MANIFEST]: 'not json' }), MANIFEST),
@@ -50,10 +51,10 @@ const cases: Case[] = [
 
 /** The store commands' path handling today (exit code and coded line); the store's own faults are tested by the store suite. */
 const store: Case[] = [
-  { name: 'ledger recover without an anchor', args: (d) => ['ledger', 'recover', join(d, 'nope')], code: 2, error: 'E_USAGE', names: '--anchor' },
+  { name: 'ledger recover of a missing store (no anchor either)', args: (d) => ['ledger', 'recover', join(d, 'nope')], code: 3, error: 'E_IO', names: (d) => join(d, 'nope') },
   { name: 'ledger recover a missing store (with an anchor file)', args: (d) => ['ledger', 'recover', join(d, 'nope'), '--anchor', join(d, 'file.txt')], code: 3, error: 'E_IO', names: (d) => join(d, 'nope') },
-  { name: 'ledger verify --anchor /dev/zero', args: (d) => ['ledger', 'verify', join(d, 'nope'), '--anchor', '/dev/zero'], code: 3, error: 'E_IO', names: '/dev/zero' },
-  { name: 'ledger verify --anchor a directory', args: (d) => ['ledger', 'verify', join(d, 'nope'), '--anchor', join(d, 'full')], code: 3, error: 'E_IO', names: (d) => join(d, 'full') },
+  { name: 'ledger verify of a missing store with --anchor /dev/zero (the store is the first fault)', args: (d) => ['ledger', 'verify', join(d, 'nope'), '--anchor', '/dev/zero'], code: 3, error: 'E_IO', names: (d) => join(d, 'nope') },
+  { name: 'ledger verify of a missing store with --anchor a directory', args: (d) => ['ledger', 'verify', join(d, 'nope'), '--anchor', join(d, 'full')], code: 3, error: 'E_IO', names: (d) => join(d, 'nope') },
   { name: 'ledger show --epoch 1 of a missing store', args: (d) => ['ledger', 'show', join(d, 'nope'), '--epoch', '1'], code: 3, error: 'E_IO', names: (d) => join(d, 'nope', 'record', '1.json') },
   { name: 'simulate --anchor under /sys', args: (d) => ['simulate', '--store', join(d, 's'), '--anchor', '/sys/a.json', '--epochs', '1'], code: 3, error: 'E_IO', names: '/sys/a.json' },
   { name: 'simulate --store under /proc', args: () => ['simulate', '--store', '/proc/self/s', '--epochs', '1'], code: 3, error: 'E_IO' },
