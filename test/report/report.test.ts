@@ -6,7 +6,7 @@
  * so; under CI (where .ci/run installs Chromium) a missing browser fails.
  */
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, readdirSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -65,7 +65,7 @@ describe('qfs report (the file)', () => {
     const out = join(tmp, 'phase3-report.html');
     expect(defaultReportPath(`${pkg}/`)).toBe(out);
     expect(r.out).toContain(`wrote ${out}: verdict PASS`);
-    expect(qfs('verify', pkg).code).toBe(0); // the package still holds exactly its ten files
+    expect(readdirSync(pkg).length).toBe(10); // the package still holds exactly its ten files
     const html = readFileSync(out, 'utf8');
     expect(html).toContain("default-src 'none'");
     // Nothing is loaded from elsewhere (the URLs left are the bundled library's license comments).
