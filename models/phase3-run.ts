@@ -40,7 +40,7 @@ import { attackStore } from './storage-attack.ts';
 import { AdversaryFailure, chainOf, executeRun, EXPECTED_RESPONSE, expectedTriple, fractionText, maxShift, runAdversary, type AdversaryRun, type Chain, type Ea, type EpochCommand, type PauseShift, type RunReport, type Triple } from './adversary.ts';
 import { attackArbitrary } from './adversary-arbitraries.ts';
 import { expectsIncident } from './adversary/strategies.ts';
-import { ADVERSARY_PROPERTIES, AdversaryStats, checkAdversaryProperty, eaOfProperty, EPOCH_EAS, type CheckResult } from './adversary-check.ts';
+import { ADVERSARY_PROPERTIES, AdversaryStats, appliedGate, checkAdversaryProperty, eaOfProperty, EPOCH_EAS, type CheckResult } from './adversary-check.ts';
 
 export type Phase3Options = {
   readonly genesis: Genesis;
@@ -199,7 +199,8 @@ export function phase3(o: Phase3Options): Phase3Result {
       const r = checkAdversaryProperty({ property, seed: Number(o.seed % 2147483647n), runs: o.runs, counterexamples: o.counterexamples });
       properties.push(r);
       stats.merge(r.stats);
-      o.progress(`property ${property}: ${r.failure === null ? `${r.runsDone} runs passed` : `FAILED (${r.failure.replay})`}`);
+      const gate = appliedGate(r);
+      o.progress(`property ${property}: ${r.failure !== null ? `FAILED (${r.failure.replay})` : gate !== null ? `FAILED the applied gate (${gate})` : `${r.runsDone} runs passed`}`);
     }
 
     // Conformance.
@@ -294,6 +295,11 @@ function adversaryRow(ea: Ea, runs: readonly ScenarioRun[]): Encodable {
 }
 
 /** One property's result: its runs, its failure, and the largest pause shift its runs measured. */
+export function gateFailure(r: Pick<CheckResult, 'property' | 'runsDone' | 'stats'>): Encodable {
+  const gate = appliedGate(r);
+  return gate === null ? null : { invariant: 'adversary.applied-gate', epoch: 0n, message: gate };
+}
+
 function propertyRow(r: CheckResult): Encodable {
   const ea = eaOfProperty(r.property);
   const s = r.stats.byEa.get(ea)!;
@@ -303,7 +309,9 @@ function propertyRow(r: CheckResult): Encodable {
     runs: BigInt(r.runsDone),
     applied: BigInt(s.applied),
     paused_epochs: BigInt(s.paused),
-    failure: r.failure === null ? null : { invariant: r.failure.invariant, epoch: r.failure.epoch, message: r.failure.message },
+    // A property whose attack did not apply often enough, or applied without its incident, fails
+    // like a counterexample would (the applied-fraction gate of qfs check, issue 19).
+    failure: r.failure !== null ? { invariant: r.failure.invariant, epoch: r.failure.epoch, message: r.failure.message } : gateFailure(r),
     pause_shift: shiftText(r.stats.shift.get(ea)),
   };
 }
