@@ -61,7 +61,9 @@ export function executeRun(run: AdversaryRun, visit: (x: RunEpoch) => void, chai
       const e = attackedEpoch(chain, S, cmd, lastAdmitted, run.mutant);
       visit({ chain, S, prevRecord, e });
       const admittedDigest = e.stage1.oracle.admitted?.digest;
-      if (admittedDigest !== undefined) lastAdmitted = e.snapshots.find((x) => snapshotDigestOf(x) === admittedDigest) ?? lastAdmitted;
+      // Only a committed epoch moves last_oracle_epoch (an abort rolls step 1 back), so only then is
+      // the admitted snapshot one that a later epoch can replay.
+      if (admittedDigest !== undefined && e.out.record.outcome === 'commit') lastAdmitted = e.snapshots.find((x) => snapshotDigestOf(x) === admittedDigest) ?? lastAdmitted;
       prevRecord = e.out.record;
       S = e.out.state;
     }
