@@ -74,7 +74,7 @@ verify), 2 bad usage, 3 I/O.`,
         const kept = dropAsideIfSame(aside, opts.out);
         if (kept !== null) process.stderr.write(`the previous contents of ${opts.out} are kept in ${kept}\n`);
         process.stdout.write(`\nPhase 3 acceptance (SPEC §11), seed ${seed}, genesis ${genesisHash(g.genesis)}\n`);
-        const rows = [...r.acceptance, { status: 'pass' as const, id: 'evidence_verifies', figure: `${opts.out}: 10 files, merkle root ${verified.manifest.merkle_root}, signed by ${signer.label}${signer.development ? ' (DEVELOPMENT key)' : ''} key ${keyFingerprint(signer.publicKey)}` }];
+        const rows = [...r.acceptance, { status: 'pass' as const, id: 'evidence_verifies', figure: `${opts.out}: 10 files, merkle root ${verified.manifest.merkle_root}, signed by ${signer.label}${signer.development ? ' (DEVELOPMENT key)' : ''} key ${keyFingerprint(signer.publicKey)}; checked against the key this job signed with, not a trust root` }];
         process.stdout.write(`${[...acceptanceTable(rows, terminalWidth()), '', verdictLine(rows)].join('\n')}\n`);
         process.stdout.write(`report: ${writeReportBeside(opts.out)} (open it in a browser)\n`);
         const how = signer.development ? `npx qfs verify ${opts.out} --reexecute (the signer is a development key: not a trust root)` : `npx qfs verify ${opts.out} --key <the signer's public key file>, or --reexecute`;
